@@ -1,0 +1,53 @@
+/** Where a value was read: the file's path as given and the 1-based line number. */
+export interface Origin {
+  file: string;
+  line: number;
+}
+
+/**
+ * One `key = value` line. Keys are lowercased (botocore's configparser does that). A key whose
+ * value is empty and followed by indented `k = v` lines is a nested sub-section (`s3 =` in a
+ * profile, `sts =` in a `[services x]` section): `nested` then holds those lines and `value` is ''.
+ */
+export interface Setting {
+  value: string;
+  origin: Origin;
+  nested?: Map<string, Setting>;
+}
+
+/** A `[header]` of one file with its settings, in file order. */
+export interface IniSection {
+  /** The header text between the brackets, trimmed, e.g. `profile dev` or `default`. */
+  header: string;
+  origin: Origin;
+  settings: Map<string, Setting>;
+}
+
+/** One parsed file. A missing file parses to no sections. */
+export interface IniFile {
+  path: string;
+  sections: IniSection[];
+}
+
+/**
+ * A profile as botocore sees it: config-file section merged with the credentials-file section of
+ * the same name, the credentials file winning key by key. `files` keeps each file's own settings,
+ * because static keys are never mixed across files (botocore's partial-credentials rule).
+ */
+export interface Profile {
+  name: string;
+  settings: Map<string, Setting>;
+  fromConfig?: IniSection;
+  fromCredentials?: IniSection;
+}
+
+/** Everything read from the two files, once. */
+export interface LoadedConfig {
+  configFile: string;
+  credentialsFile: string;
+  profiles: Map<string, Profile>;
+  /** `[services NAME]` sections of the config file, by NAME. */
+  services: Map<string, IniSection>;
+  /** `[sso-session NAME]` sections of the config file, by NAME. */
+  ssoSessions: Map<string, IniSection>;
+}

@@ -1,0 +1,37 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * The one place that reads process.env and the home directory. Everything else takes an `Env`
+ * as an argument, so tests (and `exec`'s child environment) never depend on the real one.
+ */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export function processEnv(): Env {
+  return process.env;
+}
+
+export function homeDirectory(env: Env): string {
+  // Node's homedir() reads HOME on POSIX; reading it from `env` first keeps tests hermetic.
+  return env.HOME || env.USERPROFILE || homedir();
+}
+
+/** Expands a leading `~` the way botocore's os.path.expanduser does. */
+export function expandHome(path: string, env: Env): string {
+  if (path === '~') return homeDirectory(env);
+  if (path.startsWith('~/')) return join(homeDirectory(env), path.slice(2));
+  return path;
+}
+
+export function configFilePath(env: Env): string {
+  return expandHome(env.AWS_CONFIG_FILE || '~/.aws/config', env);
+}
+
+export function credentialsFilePath(env: Env): string {
+  return expandHome(env.AWS_SHARED_CREDENTIALS_FILE || '~/.aws/credentials', env);
+}
+
+/** botocore's rule for true/false settings in the environment: case-insensitive `true`. */
+export function envFlag(env: Env, name: string): boolean {
+  return (env[name] ?? '').trim().toLowerCase() === 'true';
+}
