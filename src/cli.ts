@@ -1,0 +1,147 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import type { CommandContext, CredentialOptions } from './commands/context.js';
+import { processEnv, type Env } from './env.js';
+import { reportError } from './report-error.js';
+
+// The environment as it was when awsrole started: commands and `exec` children see this copy,
+// never later changes to process.env (the AWS SDK's warning switch, for one).
+const env: Env = { ...processEnv() };
+const argv = process.argv.slice(2);
+const wantsDebug = argv.includes('--debug');
+const wantsJsonErrors = argv.includes('--json');
+
+interface CommonOptions {
+  debug?: boolean;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+function context(options: CommonOptions): CommandContext {
+  return {
+    env,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    debug: options.debug ? (message) => process.stderr.write(`awsrole: debug: ${message}\n`) : () => {},
+    info: options.quiet ? () => {} : (message) => process.stderr.write(`awsrole: ${message}\n`),
+  };
+}
+
+function withCommonOptions(command: Command): Command {
+  return command
+    .option('--debug', 'explain every decision on stderr (secrets masked)')
+    .option('--quiet', 'print nothing for people on stderr except errors')
+    .option('--json', 'errors as one JSON line on stderr, for CI');
+}
+
+function withCredentialOptions(command: Command): Command {
+  return withCommonOptions(command)
+    .option('--region <region>', 'region for STS and for AWS_REGION (default: the profile\'s)')
+    .option('--duration <seconds>', 'session length of the last role, 900 to 43200')
+    .option('--session-name <name>', 'RoleSessionName of the last role (default: role_session_name or awsrole-<user>)')
+    .option('--external-id <id>', 'ExternalId for the last role (default: external_id)')
+    .option('--mfa-code <code>', 'the 6-digit code of the mfa_serial device');
+}
+
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
+function examples(...lines: string[]): string {
+  return `\nExamples:\n${lines.map((line) => `  ${line}`).join('\n')}\n`;
+}
+
+const program = new Command('awsrole')
+  .description('Assume AWS roles through the profiles in ~/.aws/config and hand the credentials to a shell, a command or the AWS SDKs.')
+  .version(packageVersion(), '-V, --version')
+  .enablePositionalOptions()
+  .showSuggestionAfterError(true)
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'awsrole: ')) });
+
+withCredentialOptions(program.command('use'))
+  .description('print shell code that exports the role\'s credentials, for eval')
+  .argument('<profile>', 'profile name in ~/.aws/config or ~/.aws/credentials')
+  .addOption(new Option('--shell <shell>', 'shell to print for (default: from $SHELL)').choices(['bash', 'zsh', 'sh', 'fish', 'powershell']))
+  .addHelpText('after', examples('eval "$(awsrole use prod-admin)"', 'awsrole use prod-admin --shell fish | source', 'awsrole use prod-admin --shell powershell | Invoke-Expression'))
+  .action(async (profile: string, options: CredentialOptions & CommonOptions & { shell?: string }) => {
+    const { useCommand } = await import('./commands/use.js');
+    await useCommand(profile, options, context(options));
+  });
+
+withCredentialOptions(program.command('exec'))
+  .description('run a command with the role\'s credentials in its environment; exits with its exit code')
+  .argument('<profile>', 'profile name')
+  .argument('[command...]', 'the command and its arguments (after --)')
+  .passThroughOptions()
+  .addHelpText('after', examples('awsrole exec prod-admin -- aws sts get-caller-identity', 'awsrole exec --region eu-west-1 prod-admin -- terraform plan'))
+  .action(async (profile: string, commandLine: string[], options: CredentialOptions & CommonOptions) => {
+    const { execCommand } = await import('./commands/exec.js');
+    process.exitCode = await execCommand(profile, commandLine, options, context(options));
+  });
+
+withCredentialOptions(program.command('export'))
+  .description('print the role\'s credentials in a format for other tools')
+  .argument('<profile>', 'profile name')
+  .requiredOption('--format <format>', 'env, env-no-export, fish, powershell, windows-cmd, dotenv, process, json, ini')
+  .addHelpText('after', examples('awsrole export prod-admin --format dotenv > .env', 'awsrole export prod-admin --format json | jq .Expiration'))
+  .action(async (profile: string, options: CredentialOptions & CommonOptions & { format: string }) => {
+    const { exportCommand } = await import('./commands/export.js');
+    await exportCommand(profile, options, context(options));
+  });
+
+withCredentialOptions(program.command('credential-process'))
+  .description('print credentials as credential_process JSON, for the AWS SDKs and CLI')
+  .argument('<profile>', 'profile name')
+  .addHelpText('after', examples('[profile prod-sdk]', 'credential_process = awsrole credential-process prod-admin'))
+  .action(async (profile: string, options: CredentialOptions & CommonOptions) => {
+    const { credentialProcessCommand } = await import('./commands/export.js');
+    await credentialProcessCommand(profile, options, context(options));
+  });
+
+withCommonOptions(program.command('explain'))
+  .description('show how the profile would be resolved, each setting with its file and line; no network, no secrets')
+  .argument('<profile>', 'profile name')
+  .option('--region <region>', 'as for use')
+  .option('--duration <seconds>', 'as for use')
+  .option('--session-name <name>', 'as for use')
+  .option('--external-id <id>', 'as for use')
+  .addHelpText('after', examples('awsrole explain prod-admin', 'awsrole explain prod-admin --json'))
+  .action(async (profile: string, options: CredentialOptions & CommonOptions) => {
+    const { explainCommand } = await import('./commands/explain.js');
+    explainCommand(profile, options, context(options));
+  });
+
+withCommonOptions(program.command('list'))
+  .description('list every profile: name, kind, role, source, region')
+  .addHelpText('after', examples('awsrole list', 'awsrole list --json | jq -r \'.[] | select(.kind == "role") | .name\''))
+  .action(async (options: CommonOptions) => {
+    const { listCommand } = await import('./commands/list.js');
+    listCommand(options, context(options));
+  });
+
+withCommonOptions(program.command('unset'))
+  .description('print shell code that clears what use set')
+  .addOption(new Option('--shell <shell>', 'shell to print for (default: from $SHELL)').choices(['bash', 'zsh', 'sh', 'fish', 'powershell']))
+  .addHelpText('after', examples('eval "$(awsrole unset)"'))
+  .action(async (options: CommonOptions & { shell?: string }) => {
+    const { unsetCommand } = await import('./commands/unset.js');
+    unsetCommand(options, context(options));
+  });
+
+// A closed stdout (`awsrole list | head -1`) is not an error worth a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // Commander has printed its message already. Help and version are successes; the rest usage.
+    process.exitCode = ['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(error.code) ? 0 : 2;
+  } else {
+    process.exitCode = reportError(error, { debug: wantsDebug, json: wantsJsonErrors });
+  }
+}

@@ -1,0 +1,21 @@
+import type { Env } from '../env.js';
+
+/** What every command receives from the CLI layer: the environment and the two streams. */
+export interface CommandContext {
+  env: Env;
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Writes a line to stderr under --debug; never given a secret. */
+  debug: (message: string) => void;
+  /** Writes a line for people to stderr unless --quiet. */
+  info: (message: string) => void;
+}
+
+/** Flags shared by the commands that obtain credentials. */
+export interface CredentialOptions {
+  region?: string;
+  duration?: string;
+  sessionName?: string;
+  externalId?: string;
+  mfaCode?: string;
+}

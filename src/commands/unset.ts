@@ -1,0 +1,7 @@
+import { unsetScript } from '../output/use-script.js';
+import type { CommandContext } from './context.js';
+import { chooseShell } from './use.js';
+
+export function unsetCommand(options: { shell?: string }, context: CommandContext): void {
+  context.stdout.write(unsetScript(chooseShell(options.shell, context)));
+}

@@ -1,0 +1,33 @@
+import { UsageError } from '../errors.js';
+import { parseShellName, shellFromPath, useScript, type ShellName } from '../output/use-script.js';
+import type { CommandContext, CredentialOptions } from './context.js';
+import { obtainSession, planFor } from './obtain-session.js';
+
+export interface UseOptions extends CredentialOptions {
+  shell?: string;
+}
+
+export async function useCommand(profile: string, options: UseOptions, context: CommandContext): Promise<void> {
+  const shell = chooseShell(options.shell, context);
+  if (context.stdout.isTTY) {
+    // Printed to a terminal, the exports would change nothing and leave secrets on screen.
+    planFor(profile, options, context);
+    throw new UsageError(
+      'awsrole use prints shell code for eval; stdout is a terminal, so nothing was printed',
+      shell === 'fish'
+        ? `run: awsrole use ${profile} | source   (or install the shell function: awsrole init fish | source)`
+        : `run: eval "$(awsrole use ${profile})"   (or install the shell function: eval "$(awsrole init ${shell === 'powershell' ? 'powershell' : shell})")`,
+    );
+  }
+  const session = await obtainSession(profile, options, context);
+  context.stdout.write(useScript(shell, session));
+}
+
+export function chooseShell(flag: string | undefined, context: CommandContext): ShellName {
+  if (flag) {
+    const shell = parseShellName(flag);
+    if (!shell) throw new UsageError(`unknown shell "${flag}"`, 'choose one of bash, zsh, sh, fish, powershell');
+    return shell;
+  }
+  return shellFromPath(context.env.SHELL ?? '') ?? 'sh';
+}

@@ -1,0 +1,74 @@
+import { maskAccessKeyId } from '../mask.js';
+import type { Plan, Planned, Step } from './types.js';
+import { describeSource } from './where.js';
+
+/**
+ * The plan as people read it: one numbered step per line, each value with where it came from.
+ * No secret appears: access key ids are masked, secrets and session tokens are only named.
+ */
+export function describePlan(plan: Plan): string {
+  const lines = [`profile ${plan.profile}`];
+  lines.push(plan.region ? `  region ${show(plan.region)}` : '  region (none: AWS_REGION is left as it is)');
+  plan.steps.forEach((step, index) => {
+    lines.push(`  ${index + 1}. ${headline(step)}`);
+    for (const [label, value] of details(step)) lines.push(`       ${label.padEnd(13)} ${value}`);
+  });
+  return `${lines.join('\n')}\n`;
+}
+
+function headline(step: Step): string {
+  switch (step.kind) {
+    case 'static-keys':
+      return `static keys of profile "${step.profile}"`;
+    case 'environment':
+      return `credentials from the environment (AWS_ACCESS_KEY_ID…), for profile "${step.profile}"`;
+    case 'assume-role':
+      return `AssumeRole ${step.roleArn.value}  [profile "${step.profile}", ${describeSource(step.roleArn.source)}]`;
+  }
+}
+
+function details(step: Step): Array<[string, string]> {
+  switch (step.kind) {
+    case 'static-keys': {
+      const rows: Array<[string, string]> = [
+        ['access key', `${maskAccessKeyId(step.accessKeyId.value)}  (${describeSource(step.accessKeyId.source)})`],
+        ['secret key', `(set)  (${describeSource(step.secretAccessKey.source)})`],
+      ];
+      if (step.sessionToken) rows.push(['session token', `(set)  (${describeSource(step.sessionToken.source)})`]);
+      return rows;
+    }
+    case 'environment':
+      return [['because', `credential_source = Environment  (${describeSource(step.source)})`]];
+    case 'assume-role': {
+      const rows: Array<[string, string]> = [['session name', show(step.sessionName)]];
+      // AWS documents the external id as not secret; showing it helps debug a refused AssumeRole.
+      if (step.externalId) rows.push(['external id', show(step.externalId)]);
+      if (step.durationSeconds) rows.push(['duration', show(step.durationSeconds)]);
+      if (step.mfaSerial) rows.push(['mfa serial', show(step.mfaSerial)]);
+      rows.push(['sts endpoint', show(step.sts.endpoint)], ['sts region', show(step.sts.region)]);
+      return rows;
+    }
+  }
+}
+
+function show(value: Planned<string | number>): string {
+  return `${value.value}  (${describeSource(value.source)})`;
+}
+
+/** The plan as JSON for scripts, with the same secrets removed. */
+export function planToJson(plan: Plan): unknown {
+  return {
+    profile: plan.profile,
+    region: plan.region ?? null,
+    steps: plan.steps.map((step) => {
+      if (step.kind !== 'static-keys') return step;
+      return {
+        kind: step.kind,
+        profile: step.profile,
+        accessKeyId: { ...step.accessKeyId, value: maskAccessKeyId(step.accessKeyId.value) },
+        secretAccessKey: { source: step.secretAccessKey.source },
+        ...(step.sessionToken && { sessionToken: { source: step.sessionToken.source } }),
+      };
+    }),
+  };
+}

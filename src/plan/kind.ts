@@ -1,0 +1,20 @@
+import type { Profile } from '../config/types.js';
+
+export type ProfileKind = 'role' | 'credential_source' | 'web identity' | 'sso' | 'static keys' | 'process' | 'none';
+
+/**
+ * What a profile gets its credentials from, in botocore's order for the profile asked for:
+ * assume-role, web identity, SSO, credentials-file keys, credential_process, config-file keys.
+ */
+export function profileKind(profile: Profile): ProfileKind {
+  const has = (key: string) => profile.settings.has(key);
+  if (has('role_arn') && !has('web_identity_token_file')) {
+    return has('credential_source') && !has('source_profile') ? 'credential_source' : 'role';
+  }
+  if (has('web_identity_token_file')) return 'web identity';
+  if (has('sso_session') || has('sso_start_url')) return 'sso';
+  if (profile.fromCredentials?.settings.has('aws_access_key_id')) return 'static keys';
+  if (has('credential_process')) return 'process';
+  if (profile.fromConfig?.settings.has('aws_access_key_id')) return 'static keys';
+  return 'none';
+}

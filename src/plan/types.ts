@@ -1,0 +1,65 @@
+import type { Origin } from '../config/types.js';
+
+/**
+ * Where a planned value came from: a file line, a command-line flag, an environment variable,
+ * or a built-in default. `explain` prints it next to the value.
+ */
+export type ValueSource =
+  | { kind: 'file'; origin: Origin }
+  | { kind: 'flag'; flag: string }
+  | { kind: 'env'; variable: string }
+  | { kind: 'default'; reason: string };
+
+export interface Planned<T> {
+  value: T;
+  source: ValueSource;
+}
+
+/** Where the STS calls of a plan go. Every hop uses the top profile's settings, as botocore does. */
+export interface StsTarget {
+  /** The region used to sign (and, without a custom endpoint, to pick the regional endpoint). */
+  region: Planned<string>;
+  /** The full endpoint URL. */
+  endpoint: Planned<string>;
+}
+
+/** Long-term keys written in a profile. The plan carries them; `explain` never prints the secret. */
+export interface StaticKeysStep {
+  kind: 'static-keys';
+  profile: string;
+  accessKeyId: Planned<string>;
+  secretAccessKey: Planned<string>;
+  sessionToken?: Planned<string>;
+}
+
+/** `credential_source = Environment`: the AWS_* credential variables at run time. */
+export interface EnvironmentStep {
+  kind: 'environment';
+  profile: string;
+  source: ValueSource;
+}
+
+/** One STS AssumeRole call made with the credentials of the step before it. */
+export interface AssumeRoleStep {
+  kind: 'assume-role';
+  profile: string;
+  roleArn: Planned<string>;
+  sessionName: Planned<string>;
+  externalId?: Planned<string>;
+  durationSeconds?: Planned<number>;
+  mfaSerial?: Planned<string>;
+  sts: StsTarget;
+}
+
+export type Step = StaticKeysStep | EnvironmentStep | AssumeRoleStep;
+
+/**
+ * What resolving a profile decides, before anything runs: the first step produces credentials,
+ * every later step is an AssumeRole with the previous step's credentials.
+ */
+export interface Plan {
+  profile: string;
+  steps: [Step, ...Step[]];
+  /** The region handed on to the shell or command, when one is known. */
+  region?: Planned<string>;
+}

@@ -1,0 +1,101 @@
+import type { Credentials } from '../credentials.js';
+import type { StsTarget } from '../plan/types.js';
+import { maskAccessKeyIds } from '../mask.js';
+import { StsRefusal, StsUnreachable, type AssumedRole, type CallerIdentity, type StsCaller } from './types.js';
+
+// The only module that loads @aws-sdk/client-sts, and only when an STS call is about to be made:
+// loading it costs about 55 ms, which `list`, `explain` and static-key profiles never pay.
+type StsModule = typeof import('@aws-sdk/client-sts');
+
+const CONNECT_TIMEOUT_MS = 5_000;
+const REQUEST_TIMEOUT_MS = 20_000;
+const NETWORK_ERROR_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH',
+  'ENETUNREACH', 'EPIPE', 'ECONNABORTED', 'TimeoutError', 'RequestTimeout',
+]);
+
+let loaded: Promise<StsModule> | undefined;
+
+function loadSdk(): Promise<StsModule> {
+  // The SDK warns on stderr about Node.js versions it will stop supporting; that is not the
+  // user's concern in the middle of a role switch. This is the SDK's documented switch. It is set
+  // on process.env only; child processes get the environment captured before this point.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  loaded ??= import('@aws-sdk/client-sts');
+  return loaded;
+}
+
+export function createStsCaller(): StsCaller {
+  return {
+    async assumeRole(target, credentials, request): Promise<AssumedRole> {
+      const sdk = await loadSdk();
+      const response = await send(sdk, target, credentials, new sdk.AssumeRoleCommand({
+        RoleArn: request.roleArn,
+        RoleSessionName: request.sessionName,
+        ExternalId: request.externalId,
+        DurationSeconds: request.durationSeconds,
+        SerialNumber: request.mfaSerial,
+        TokenCode: request.mfaCode,
+      }));
+      const issued = response.Credentials;
+      if (!issued?.AccessKeyId || !issued.SecretAccessKey || !issued.SessionToken || !issued.Expiration) {
+        throw new StsRefusal('IncompleteResponse', 'AssumeRole returned no complete credentials');
+      }
+      return {
+        credentials: {
+          accessKeyId: issued.AccessKeyId,
+          secretAccessKey: issued.SecretAccessKey,
+          sessionToken: issued.SessionToken,
+          expiration: new Date(issued.Expiration),
+        },
+        assumedRoleArn: response.AssumedRoleUser?.Arn ?? request.roleArn,
+      };
+    },
+
+    async getCallerIdentity(target, credentials): Promise<CallerIdentity> {
+      const sdk = await loadSdk();
+      const response = await send(sdk, target, credentials, new sdk.GetCallerIdentityCommand({}));
+      return { account: response.Account ?? '', arn: response.Arn ?? '', userId: response.UserId ?? '' };
+    },
+  };
+}
+
+async function send<Output>(
+  sdk: StsModule,
+  target: StsTarget,
+  credentials: Credentials,
+  command: Parameters<InstanceType<StsModule['STSClient']>['send']>[0],
+): Promise<Output> {
+  // Everything is passed explicitly, so the SDK resolves nothing from the files or environment
+  // on its own: awsrole has already decided region, endpoint and credentials.
+  const client = new sdk.STSClient({
+    region: target.region.value,
+    endpoint: target.endpoint.value,
+    credentials: {
+      accessKeyId: credentials.accessKeyId,
+      secretAccessKey: credentials.secretAccessKey,
+      sessionToken: credentials.sessionToken,
+    },
+    useFipsEndpoint: false,
+    useDualstackEndpoint: false,
+    maxAttempts: 3,
+    requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
+  });
+  try {
+    return (await client.send(command as never)) as Output;
+  } catch (error) {
+    throw classify(error);
+  } finally {
+    client.destroy();
+  }
+}
+
+function classify(error: unknown): Error {
+  const e = error as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  const code = e.code ?? e.name ?? 'Error';
+  const message = maskAccessKeyIds(String(e.message ?? error));
+  if (NETWORK_ERROR_CODES.has(code) || NETWORK_ERROR_CODES.has(e.name ?? '') || e.$metadata?.httpStatusCode === undefined) {
+    return new StsUnreachable(`${code}: ${message}`);
+  }
+  return new StsRefusal(e.name ?? code, message);
+}

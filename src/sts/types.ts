@@ -1,0 +1,46 @@
+import type { Credentials } from '../credentials.js';
+import type { StsTarget } from '../plan/types.js';
+
+export interface AssumeRoleRequest {
+  roleArn: string;
+  sessionName: string;
+  externalId?: string;
+  durationSeconds?: number;
+  mfaSerial?: string;
+  mfaCode?: string;
+}
+
+export interface AssumedRole {
+  credentials: Credentials & { sessionToken: string; expiration: Date };
+  /** arn:aws:sts::<account>:assumed-role/<role>/<session> */
+  assumedRoleArn: string;
+}
+
+export interface CallerIdentity {
+  account: string;
+  arn: string;
+  userId: string;
+}
+
+/** The STS calls awsrole makes, as an effect the executor receives (tests can pass their own). */
+export interface StsCaller {
+  assumeRole(target: StsTarget, credentials: Credentials, request: AssumeRoleRequest): Promise<AssumedRole>;
+  getCallerIdentity(target: StsTarget, credentials: Credentials): Promise<CallerIdentity>;
+}
+
+/** STS answered with an error code. */
+export class StsRefusal extends Error {
+  constructor(
+    readonly code: string,
+    readonly stsMessage: string,
+  ) {
+    super(`${code}: ${stsMessage}`);
+  }
+}
+
+/** STS could not be reached or did not answer in time. */
+export class StsUnreachable extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
