@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { formatSession } from '../../../src/output/formats.js';
+import { parseShellName, shellFromPath, unsetScript, useScript } from '../../../src/output/use-script.js';
+import { roleSession, staticSession } from './helpers.js';
+
+describe(parseShellName.name, () => {
+  it.each([
+    ['bash', 'bash'],
+    ['zsh', 'zsh'],
+    ['sh', 'sh'],
+    ['fish', 'fish'],
+    ['powershell', 'powershell'],
+    ['pwsh', 'powershell'],
+    ['Bash', undefined],
+    ['csh', undefined],
+    ['', undefined],
+    ['/bin/bash', undefined],
+  ])('%j → %j', (input, shell) => {
+    expect(parseShellName(input)).toBe(shell);
+  });
+});
+
+describe(shellFromPath.name, () => {
+  it.each([
+    ['/bin/bash', 'bash'],
+    ['/usr/bin/zsh', 'zsh'],
+    ['/usr/local/bin/fish', 'fish'],
+    ['/opt/homebrew/bin/fish', 'fish'],
+    ['/bin/sh', 'sh'],
+    ['/bin/dash', 'sh'],
+    ['/bin/ksh', 'sh'],
+    ['/bin/mksh', 'sh'],
+    ['/bin/busybox', 'sh'],
+    ['/usr/bin/pwsh', 'powershell'],
+    ['C:\\Program Files\\PowerShell\\7\\pwsh.exe', 'powershell'],
+    ['C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe', 'powershell'],
+    ['bash', 'bash'],
+    ['-zsh', 'zsh'],
+    ['/bin/tcsh', undefined],
+    ['/bin/csh', undefined],
+    ['/usr/bin/nu', undefined],
+    ['/usr/bin/xonsh', undefined],
+    ['', undefined],
+    ['/', undefined],
+  ])('%j → %j', (path, shell) => {
+    expect(shellFromPath(path)).toBe(shell);
+  });
+});
+
+describe(useScript.name, () => {
+  it.each([
+    ['bash', 'env'],
+    ['zsh', 'env'],
+    ['sh', 'env'],
+    ['fish', 'fish'],
+    ['powershell', 'powershell'],
+  ] as const)('%s is the %s format', (shell, format) => {
+    expect(useScript(shell, roleSession)).toBe(formatSession(format, roleSession));
+    expect(useScript(shell, staticSession)).toBe(formatSession(format, staticSession));
+  });
+});
+
+describe(unsetScript.name, () => {
+  it('POSIX shells', () => {
+    const expected = `unset AWS_ACCESS_KEY_ID
+unset AWS_SECRET_ACCESS_KEY
+unset AWS_SESSION_TOKEN
+unset AWS_CREDENTIAL_EXPIRATION
+unset AWS_SESSION_EXPIRATION
+unset AWS_REGION
+unset AWS_DEFAULT_REGION
+unset AWSROLE_PROFILE
+`;
+    expect(unsetScript('bash')).toBe(expected);
+    expect(unsetScript('zsh')).toBe(expected);
+    expect(unsetScript('sh')).toBe(expected);
+  });
+
+  it('fish', () => {
+    expect(unsetScript('fish')).toBe(`set -e AWS_ACCESS_KEY_ID
+set -e AWS_SECRET_ACCESS_KEY
+set -e AWS_SESSION_TOKEN
+set -e AWS_CREDENTIAL_EXPIRATION
+set -e AWS_SESSION_EXPIRATION
+set -e AWS_REGION
+set -e AWS_DEFAULT_REGION
+set -e AWSROLE_PROFILE
+`);
+  });
+
+  it('powershell', () => {
+    expect(unsetScript('powershell')).toBe(`Remove-Item Env:AWS_ACCESS_KEY_ID -ErrorAction SilentlyContinue
+Remove-Item Env:AWS_SECRET_ACCESS_KEY -ErrorAction SilentlyContinue
+Remove-Item Env:AWS_SESSION_TOKEN -ErrorAction SilentlyContinue
+Remove-Item Env:AWS_CREDENTIAL_EXPIRATION -ErrorAction SilentlyContinue
+Remove-Item Env:AWS_SESSION_EXPIRATION -ErrorAction SilentlyContinue
+Remove-Item Env:AWS_REGION -ErrorAction SilentlyContinue
+Remove-Item Env:AWS_DEFAULT_REGION -ErrorAction SilentlyContinue
+Remove-Item Env:AWSROLE_PROFILE -ErrorAction SilentlyContinue
+`);
+  });
+});

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { AwsroleError } from '../../../src/errors.js';
+import { USE_VARIABLES, sessionVariables } from '../../../src/output/variables.js';
+import { formatTimestamp } from '../../../src/output/timestamp.js';
+import { noRegionSession, roleSession, staticSession } from './helpers.js';
+
+describe(sessionVariables.name, () => {
+  it('sets everything for an assumed role, expiry cut to the second, and clears the profile variables', () => {
+    expect(sessionVariables(roleSession)).toEqual({
+      set: [
+        ['AWS_ACCESS_KEY_ID', 'ASIAEXAMPLEKEY123456'],
+        ['AWS_SECRET_ACCESS_KEY', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'],
+        ['AWS_SESSION_TOKEN', 'FwoGZXIvYXdzEJr//////////wEaDH+tok='],
+        ['AWS_CREDENTIAL_EXPIRATION', '2026-11-28T10:00:00Z'],
+        ['AWS_SESSION_EXPIRATION', '2026-11-28T10:00:00Z'],
+        ['AWS_REGION', 'eu-west-1'],
+        ['AWS_DEFAULT_REGION', 'eu-west-1'],
+        ['AWSROLE_PROFILE', 'prod-admin'],
+      ],
+      clear: ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SECURITY_TOKEN'],
+    });
+  });
+
+  it('clears the token and expirations for static keys, and leaves the region alone', () => {
+    expect(sessionVariables(staticSession)).toEqual({
+      set: [
+        ['AWS_ACCESS_KEY_ID', 'AKIAEXAMPLEKEY654321'],
+        ['AWS_SECRET_ACCESS_KEY', 'static/Secret+Key='],
+        ['AWSROLE_PROFILE', 'dev'],
+      ],
+      clear: [
+        'AWS_PROFILE',
+        'AWS_DEFAULT_PROFILE',
+        'AWS_SECURITY_TOKEN',
+        'AWS_SESSION_TOKEN',
+        'AWS_CREDENTIAL_EXPIRATION',
+        'AWS_SESSION_EXPIRATION',
+      ],
+    });
+  });
+
+  it('sets no region variable when no region is known, and clears none', () => {
+    const { set, clear } = sessionVariables(noRegionSession);
+    expect(set.map(([name]) => name)).toEqual([
+      'AWS_ACCESS_KEY_ID',
+      'AWS_SECRET_ACCESS_KEY',
+      'AWS_SESSION_TOKEN',
+      'AWS_CREDENTIAL_EXPIRATION',
+      'AWS_SESSION_EXPIRATION',
+      'AWSROLE_PROFILE',
+    ]);
+    expect(clear).toEqual(['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SECURITY_TOKEN']);
+  });
+
+  it('treats an empty token and an empty region as absent', () => {
+    const { set, clear } = sessionVariables({
+      profile: 'p',
+      region: '',
+      credentials: { accessKeyId: 'A', secretAccessKey: 'S', sessionToken: '' },
+    });
+    expect(set.map(([name]) => name)).toEqual(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWSROLE_PROFILE']);
+    expect(clear).toContain('AWS_SESSION_TOKEN');
+    expect(clear).not.toContain('AWS_REGION');
+  });
+});
+
+describe('USE_VARIABLES', () => {
+  it('lists every variable use can set', () => {
+    expect(USE_VARIABLES).toEqual([
+      'AWS_ACCESS_KEY_ID',
+      'AWS_SECRET_ACCESS_KEY',
+      'AWS_SESSION_TOKEN',
+      'AWS_CREDENTIAL_EXPIRATION',
+      'AWS_SESSION_EXPIRATION',
+      'AWS_REGION',
+      'AWS_DEFAULT_REGION',
+      'AWSROLE_PROFILE',
+    ]);
+  });
+});
+
+describe(formatTimestamp.name, () => {
+  it.each([
+    ['whole seconds', '2026-11-28T10:00:00Z', '2026-11-28T10:00:00Z'],
+    ['milliseconds are cut, not rounded', '2026-11-28T10:00:00.999Z', '2026-11-28T10:00:00Z'],
+    ['an offset becomes UTC', '2026-11-28T12:30:05+02:00', '2026-11-28T10:30:05Z'],
+  ])('%s', (_, input, expected) => {
+    expect(formatTimestamp(new Date(input))).toBe(expected);
+  });
+  it('refuses an invalid date and a year past 9999', () => {
+    expect(() => formatTimestamp(new Date('nope'))).toThrow(AwsroleError);
+    expect(() => formatTimestamp(new Date(Date.UTC(10000, 0, 1)))).toThrow(AwsroleError);
+  });
+});
