@@ -29,14 +29,16 @@ export function createStsCaller(): StsCaller {
   return {
     async assumeRole(target, credentials, request): Promise<AssumedRole> {
       const sdk = await loadSdk();
-      const response = await send(sdk, target, credentials, new sdk.AssumeRoleCommand({
-        RoleArn: request.roleArn,
-        RoleSessionName: request.sessionName,
-        ExternalId: request.externalId,
-        DurationSeconds: request.durationSeconds,
-        SerialNumber: request.mfaSerial,
-        TokenCode: request.mfaCode,
-      }));
+      const response = await withClient(sdk, target, credentials, (client) =>
+        client.send(new sdk.AssumeRoleCommand({
+          RoleArn: request.roleArn,
+          RoleSessionName: request.sessionName,
+          ExternalId: request.externalId,
+          DurationSeconds: request.durationSeconds,
+          SerialNumber: request.mfaSerial,
+          TokenCode: request.mfaCode,
+        })),
+      );
       const issued = response.Credentials;
       if (!issued?.AccessKeyId || !issued.SecretAccessKey || !issued.SessionToken || !issued.Expiration) {
         throw new StsRefusal('IncompleteResponse', 'AssumeRole returned no complete credentials');
@@ -54,17 +56,19 @@ export function createStsCaller(): StsCaller {
 
     async getCallerIdentity(target, credentials): Promise<CallerIdentity> {
       const sdk = await loadSdk();
-      const response = await send(sdk, target, credentials, new sdk.GetCallerIdentityCommand({}));
+      const response = await withClient(sdk, target, credentials, (client) =>
+        client.send(new sdk.GetCallerIdentityCommand({})),
+      );
       return { account: response.Account ?? '', arn: response.Arn ?? '', userId: response.UserId ?? '' };
     },
   };
 }
 
-async function send<Output>(
+async function withClient<Output>(
   sdk: StsModule,
   target: StsTarget,
   credentials: Credentials,
-  command: Parameters<InstanceType<StsModule['STSClient']>['send']>[0],
+  call: (client: InstanceType<StsModule['STSClient']>) => Promise<Output>,
 ): Promise<Output> {
   // Everything is passed explicitly, so the SDK resolves nothing from the files or environment
   // on its own: awsrole has already decided region, endpoint and credentials.
@@ -82,7 +86,7 @@ async function send<Output>(
     requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
   });
   try {
-    return (await client.send(command as never)) as Output;
+    return await call(client);
   } catch (error) {
     throw classify(error);
   } finally {
