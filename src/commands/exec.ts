@@ -10,9 +10,11 @@ export async function execCommand(
   options: CredentialOptions,
   context: CommandContext,
 ): Promise<number> {
-  const [command, ...args] = commandLine;
+  // Commander passes everything after the profile through, `--` included.
+  const separated = commandLine[0] === '--';
+  const [command, ...args] = separated ? commandLine.slice(1) : commandLine;
   if (!command) throw new UsageError('exec needs a command to run', `awsrole exec ${profile} -- aws sts get-caller-identity`);
-  if (command.startsWith('-')) {
+  if (!separated && command.startsWith('-')) {
     throw new UsageError(
       `"${command}" is not a command: awsrole's options go before the profile`,
       `awsrole exec [options] ${profile} -- <command> [args...]`,

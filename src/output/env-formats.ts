@@ -1,7 +1,6 @@
 /**
  * The formats that set environment variables: one line per variable, LF line ends, a final
- * newline. Clears come first and assignments last, so that the script's status is that of an
- * assignment (fish's `set -e` of a variable that is not set has status 4).
+ * newline. Clears come first and assignments last.
  */
 import { assertVariableName, quoteDotenv, quoteFish, quotePosix, quotePowerShell, quoteWindowsCmdAssignment } from './quote.js';
 import type { VariableChanges } from './variables.js';
@@ -36,7 +35,10 @@ export const ENV_DIALECTS: Readonly<Record<EnvFormatName, EnvDialect>> = {
   },
   fish: {
     assign: (name, value) => `set -gx ${named(name)} ${quoteFish(value, name)}`,
-    clear: (name) => `set -e ${named(name)}`,
+    // fish's `set` leaves $status as it was, so a bare `set -e` of an unset variable (status 4)
+    // would become the status of the whole `| source`. Guarded, a clear is status-neutral. Only
+    // the global scope is touched: a plain `set -e` could erase a user's universal variable.
+    clear: (name) => `if set -q -g ${named(name)}; set -e -g ${named(name)}; end`,
   },
   powershell: {
     assign: (name, value) => `$Env:${named(name)} = ${quotePowerShell(value, name)}`,

@@ -48,9 +48,9 @@ AWSROLE_PROFILE='dev'
 `,
   },
   fish: {
-    role: `set -e AWS_PROFILE
-set -e AWS_DEFAULT_PROFILE
-set -e AWS_SECURITY_TOKEN
+    role: `if set -q -g AWS_PROFILE; set -e -g AWS_PROFILE; end
+if set -q -g AWS_DEFAULT_PROFILE; set -e -g AWS_DEFAULT_PROFILE; end
+if set -q -g AWS_SECURITY_TOKEN; set -e -g AWS_SECURITY_TOKEN; end
 set -gx AWS_ACCESS_KEY_ID 'ASIAEXAMPLEKEY123456'
 set -gx AWS_SECRET_ACCESS_KEY '${ROLE_SECRET}'
 set -gx AWS_SESSION_TOKEN '${ROLE_TOKEN}'
@@ -60,12 +60,12 @@ set -gx AWS_REGION 'eu-west-1'
 set -gx AWS_DEFAULT_REGION 'eu-west-1'
 set -gx AWSROLE_PROFILE 'prod-admin'
 `,
-    static: `set -e AWS_PROFILE
-set -e AWS_DEFAULT_PROFILE
-set -e AWS_SECURITY_TOKEN
-set -e AWS_SESSION_TOKEN
-set -e AWS_CREDENTIAL_EXPIRATION
-set -e AWS_SESSION_EXPIRATION
+    static: `if set -q -g AWS_PROFILE; set -e -g AWS_PROFILE; end
+if set -q -g AWS_DEFAULT_PROFILE; set -e -g AWS_DEFAULT_PROFILE; end
+if set -q -g AWS_SECURITY_TOKEN; set -e -g AWS_SECURITY_TOKEN; end
+if set -q -g AWS_SESSION_TOKEN; set -e -g AWS_SESSION_TOKEN; end
+if set -q -g AWS_CREDENTIAL_EXPIRATION; set -e -g AWS_CREDENTIAL_EXPIRATION; end
+if set -q -g AWS_SESSION_EXPIRATION; set -e -g AWS_SESSION_EXPIRATION; end
 set -gx AWS_ACCESS_KEY_ID 'AKIAEXAMPLEKEY654321'
 set -gx AWS_SECRET_ACCESS_KEY 'static/Secret+Key='
 set -gx AWSROLE_PROFILE 'dev'

@@ -77,14 +77,14 @@ unset AWSROLE_PROFILE
   });
 
   it('fish', () => {
-    expect(unsetScript('fish')).toBe(`set -e AWS_ACCESS_KEY_ID
-set -e AWS_SECRET_ACCESS_KEY
-set -e AWS_SESSION_TOKEN
-set -e AWS_CREDENTIAL_EXPIRATION
-set -e AWS_SESSION_EXPIRATION
-set -e AWS_REGION
-set -e AWS_DEFAULT_REGION
-set -e AWSROLE_PROFILE
+    expect(unsetScript('fish')).toBe(`if set -q -g AWS_ACCESS_KEY_ID; set -e -g AWS_ACCESS_KEY_ID; end
+if set -q -g AWS_SECRET_ACCESS_KEY; set -e -g AWS_SECRET_ACCESS_KEY; end
+if set -q -g AWS_SESSION_TOKEN; set -e -g AWS_SESSION_TOKEN; end
+if set -q -g AWS_CREDENTIAL_EXPIRATION; set -e -g AWS_CREDENTIAL_EXPIRATION; end
+if set -q -g AWS_SESSION_EXPIRATION; set -e -g AWS_SESSION_EXPIRATION; end
+if set -q -g AWS_REGION; set -e -g AWS_REGION; end
+if set -q -g AWS_DEFAULT_REGION; set -e -g AWS_DEFAULT_REGION; end
+if set -q -g AWSROLE_PROFILE; set -e -g AWSROLE_PROFILE; end
 `);
   });
 

@@ -1,0 +1,320 @@
+// The core flows a user runs, end to end: bin/awsrole against moto's STS with authentication on,
+// its output evaluated by real shells, its credentials checked with GetCallerIdentity, and the
+// same profiles resolved by the real boto3 for comparison.
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAwsrole, runPython, REPO_ROOT } from '../support/cli.js';
+import { startMoto, type MotoServer, type UserCredentials } from '../support/moto.js';
+import { createSandbox, type Sandbox } from '../support/sandbox.js';
+
+const EXTERNAL_ID = 'ext-id-7f3a';
+let moto: MotoServer;
+let alice: UserCredentials;
+let sandbox: Sandbox;
+let env: Record<string, string>;
+const roleArn = (name: string) => `arn:aws:iam::123456789012:role/${name}`;
+
+// A static profile whose secret holds everything that breaks naive quoting.
+const NASTY_SECRET = `it's "quoted" $HOME \`touch pwned\` $(touch pwned) \\ ; & | % ! ~ * ?`;
+
+beforeAll(async () => {
+  moto = await startMoto();
+  alice = await moto.createUser('alice');
+  const a = await moto.createRole('A', { trust: [alice.arn] });
+  const b = await moto.createRole('B', { trust: [a.arn] });
+  await moto.createRole('C', { trust: [b.arn] });
+  await moto.createRole('X', { trust: [alice.arn], externalId: EXTERNAL_ID });
+  const other = await moto.createUser('bob');
+  await moto.createRole('D', { trust: [other.arn] });
+  await moto.enableAuth();
+
+  sandbox = createSandbox();
+  sandbox.writeCredentials(
+    `[base]\naws_access_key_id = ${alice.accessKeyId}\naws_secret_access_key = ${alice.secretAccessKey}\n\n` +
+      `[nasty]\naws_access_key_id = AKIANASTYEXAMPLE0001\naws_secret_access_key = ${NASTY_SECRET}\naws_session_token = tok'en\n`,
+  );
+  sandbox.writeConfig(`[profile a]
+role_arn = ${roleArn('A')}
+source_profile = base
+
+[profile b]
+role_arn = ${roleArn('B')}
+source_profile = a
+
+[profile c]
+role_arn = ${roleArn('C')}
+source_profile = b
+region = eu-west-1
+
+[profile ext-ok]
+role_arn = ${roleArn('X')}
+source_profile = base
+external_id = ${EXTERNAL_ID}
+
+[profile ext-bad]
+role_arn = ${roleArn('X')}
+source_profile = base
+external_id = not-the-right-one
+
+[profile denied]
+role_arn = ${roleArn('D')}
+source_profile = base
+
+[profile loop-a]
+role_arn = ${roleArn('A')}
+source_profile = loop-b
+
+[profile loop-b]
+role_arn = ${roleArn('B')}
+source_profile = loop-a
+
+[profile orphan]
+role_arn = ${roleArn('A')}
+source_profile = missing
+
+[profile sdk-c]
+credential_process = node ${join(REPO_ROOT, 'bin/awsrole.js')} credential-process c
+`);
+  env = { ...sandbox.env(moto), USER: 'tester' };
+});
+
+afterAll(async () => {
+  await moto?.stop();
+  sandbox?.cleanup();
+});
+
+/** The ARN GetCallerIdentity gives for credentials awsrole printed. */
+async function identityOf(vars: Record<string, string>): Promise<string> {
+  const identity = await moto.callerIdentity({
+    accessKeyId: vars.AWS_ACCESS_KEY_ID!,
+    secretAccessKey: vars.AWS_SECRET_ACCESS_KEY!,
+    sessionToken: vars.AWS_SESSION_TOKEN,
+  });
+  return identity.Arn;
+}
+
+describe('a three-hop chain', () => {
+  it('ends as the last role, checked with GetCallerIdentity', async () => {
+    const result = await runAwsrole(['export', 'c', '--format', 'json'], { env });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const output = JSON.parse(result.stdout);
+    expect(output).toMatchObject({ Profile: 'c', Region: 'eu-west-1', RoleArn: roleArn('C') });
+    const arn = await identityOf({
+      AWS_ACCESS_KEY_ID: output.AccessKeyId,
+      AWS_SECRET_ACCESS_KEY: output.SecretAccessKey,
+      AWS_SESSION_TOKEN: output.SessionToken,
+    });
+    expect(arn).toBe('arn:aws:sts::123456789012:assumed-role/C/awsrole-tester');
+  });
+
+  it('makes one AssumeRole per hop, each signed by the previous hop', async () => {
+    await moto.startRecording();
+    const result = await runAwsrole(['export', 'c', '--format', 'process'], { env });
+    const calls = await moto.recordedStsActions();
+    await moto.stopRecording();
+    expect(result.code).toBe(0);
+    expect(calls.map((call) => [call.action, call.params.RoleArn])).toEqual([
+      ['AssumeRole', roleArn('A')],
+      ['AssumeRole', roleArn('B')],
+      ['AssumeRole', roleArn('C')],
+    ]);
+    expect(calls[0]!.accessKeyId).toBe(alice.accessKeyId);
+    expect(calls[1]!.accessKeyId).not.toBe(alice.accessKeyId);
+  });
+});
+
+describe('use, evaluated in real shells', () => {
+  // Each shell evals awsrole's output, then `env -0` shows what it exports to its children.
+  const shells = [
+    { shell: 'bash', argv: ['bash', '--norc', '--noprofile', '-c'], script: (cmd: string) => `eval "$(${cmd})" && env -0` },
+    { shell: 'zsh', argv: ['zsh', '-f', '-c'], script: (cmd: string) => `eval "$(${cmd})" && env -0` },
+    { shell: 'fish', argv: ['fish', '--no-config', '-c'], script: (cmd: string) => `${cmd} | source; and env -0` },
+  ] as const;
+  function evalIn(argv: readonly string[], script: string, extraEnv: Record<string, string> = {}): Record<string, string> {
+    const [command, ...args] = argv;
+    const result = spawnSync(command!, [...args, script], { env: { ...env, ...extraEnv }, cwd: sandbox.home, encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    return Object.fromEntries(result.stdout.split('\0').filter(Boolean).map((pair) => {
+      const at = pair.indexOf('=');
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }));
+  }
+  const awsrole = `node ${join(REPO_ROOT, 'bin/awsrole.js')}`;
+
+  for (const { shell, argv, script } of shells) {
+    it(`${shell}: the chain's credentials work, stale variables are cleared`, async () => {
+      const vars = evalIn(argv, script(`${awsrole} use c --shell ${shell}`), { AWS_PROFILE: 'stale', AWS_SECURITY_TOKEN: 'old' });
+      expect(vars).toMatchObject({ AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'eu-west-1', AWSROLE_PROFILE: 'c' });
+      expect(vars.AWS_PROFILE).toBeUndefined();
+      expect(vars.AWS_SESSION_EXPIRATION).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      expect(vars.AWS_CREDENTIAL_EXPIRATION).toBe(vars.AWS_SESSION_EXPIRATION);
+      // fish sets $USER itself, so only the prefix of the session name is known here.
+      expect(await identityOf(vars)).toMatch(/^arn:aws:sts::123456789012:assumed-role\/C\/awsrole-\w+$/);
+    });
+
+    it(`${shell}: quoting survives quotes, spaces, $, backticks and semicolons`, () => {
+      const vars = evalIn(argv, script(`${awsrole} use nasty --shell ${shell}`));
+      expect(vars.AWS_SECRET_ACCESS_KEY).toBe(NASTY_SECRET);
+      expect(vars.AWS_SESSION_TOKEN).toBe("tok'en");
+      expect(() => readFileSync(join(sandbox.home, 'pwned'))).toThrow();
+    });
+  }
+
+  it('picks the shell from $SHELL', async () => {
+    const result = await runAwsrole(['use', 'nasty'], { env: { ...env, SHELL: '/usr/bin/fish' } });
+    expect(result.stdout).toMatch(/^set -gx AWS_ACCESS_KEY_ID /m);
+  });
+
+  it('prints no secret when stdout is a terminal, and says how to eval', () => {
+    // `script` gives the command a real pseudo-terminal as stdout.
+    const result = spawnSync('script', ['-qec', `${awsrole} use nasty`, '/dev/null'], { env: { ...env, SHELL: '/bin/bash' }, encoding: 'utf8' });
+    expect(result.status).toBe(2);
+    expect(result.stdout).not.toContain('AKIANASTYEXAMPLE0001');
+    expect(result.stdout).not.toContain('touch pwned');
+    expect(result.stdout).toContain('eval "$(awsrole use nasty)"');
+  });
+});
+
+describe('refusals and configuration errors', () => {
+  it('passes the right external id', async () => {
+    const result = await runAwsrole(['export', 'ext-ok', '--format', 'json'], { env });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).RoleArn).toBe(roleArn('X'));
+  });
+
+  it.each([
+    ['a wrong external id', 'ext-bad', 'X'],
+    ['a trust policy that refuses the caller', 'denied', 'D'],
+  ])('%s is exit 4 naming the role and the STS code', async (_name, profile, role) => {
+    const result = await runAwsrole(['use', profile, '--shell', 'bash'], { env });
+    expect(result.code).toBe(4);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(new RegExp(`^awsrole: STS refused AssumeRole: AccessDenied: .*role ${roleArn(role)}.*\\)$`, 'm'));
+    expect(result.stderr).not.toContain(alice.secretAccessKey);
+  });
+
+  it.each([
+    ['a cycle', 'loop-a', /source_profile cycle: profile loop-a → loop-b → loop-a \(.*config:\d+\)/],
+    ['a missing source profile', 'orphan', /source_profile "missing" does not exist \(.*config:\d+\)/],
+  ])('%s is exit 3 with the file and line', async (_name, profile, message) => {
+    const result = await runAwsrole(['use', profile], { env });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(message);
+    expect(result.stdout).toBe('');
+  });
+
+  it('an unknown profile is exit 2 with a suggestion', async () => {
+    const result = await runAwsrole(['use', 'ext-okk'], { env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('awsrole: unknown profile "ext-okk"\n  hint: did you mean "ext-ok"?\n');
+  });
+
+  it('an unreachable endpoint is exit 5', async () => {
+    const result = await runAwsrole(['use', 'a'], { env: { ...env, AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9' } });
+    expect(result.code).toBe(5);
+    expect(result.stderr).toMatch(/could not be reached/);
+    expect(result.stderr).not.toMatch(/NodeVersionSupportWarning|\n\s+at /);
+  });
+
+  it('--json gives the error as one JSON line', async () => {
+    const result = await runAwsrole(['export', 'orphan', '--format', 'json', '--json'], { env });
+    expect(result.code).toBe(3);
+    expect(JSON.parse(result.stderr)).toMatchObject({ error: { exitCode: 3, message: expect.stringContaining('does not exist') } });
+  });
+
+  it('--debug says what it does without any secret', async () => {
+    const result = await runAwsrole(['use', 'c', '--debug', '--shell', 'bash'], { env });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/AssumeRole arn:aws:iam::123456789012:role\/C/);
+    const secrets = [alice.secretAccessKey, alice.accessKeyId, ...result.stdout.match(/'[^']{16,}'/g)!.map((q) => q.slice(1, -1))];
+    for (const secret of secrets) expect(result.stderr).not.toContain(secret);
+  });
+});
+
+describe('exec', () => {
+  it('gives the command the role and returns its exit code', async () => {
+    const result = await runAwsrole(['exec', 'c', '--', 'sh', '-c', 'echo "$AWSROLE_PROFILE $AWS_REGION ${AWS_PROFILE-none}"; exit 7'], { env: { ...env, AWS_PROFILE: 'stale' } });
+    expect(result.stdout).toBe('c eu-west-1 none\n');
+    expect(result.code).toBe(7);
+  });
+
+  it('passes arguments without a shell in between', async () => {
+    const result = await runAwsrole(['exec', 'nasty', 'printf', '%s|', 'a b', '$HOME', '`x`'], { env });
+    expect(result.stdout).toBe('a b|$HOME|`x`|');
+  });
+
+  it('returns 128+N when the command is killed by signal N', async () => {
+    const result = await runAwsrole(['exec', 'nasty', '--', 'sh', '-c', 'kill -KILL $$'], { env });
+    expect(result.code).toBe(137);
+  });
+
+  it.each([['SIGTERM', 143], ['SIGINT', 130], ['SIGHUP', 129]] as const)('forwards %s to the command', async (signal, code) => {
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/awsrole.js'), 'exec', 'nasty', '--', 'sh', '-c', 'echo ready; sleep 30 & wait'], {
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.kill(signal);
+    const exitCode = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(exitCode).toBe(code);
+  });
+
+  it('says so when the command does not exist (127)', async () => {
+    const result = await runAwsrole(['exec', 'nasty', '--', 'no-such-command-xyz'], { env });
+    expect(result.code).toBe(127);
+    expect(result.stderr).toMatch(/command not found: no-such-command-xyz/);
+  });
+});
+
+describe('the AWS SDKs as users', () => {
+  it('boto3 resolves credential_process = awsrole credential-process to the assumed role', async () => {
+    const result = await runPython(
+      'import boto3; print(boto3.Session(profile_name="sdk-c").client("sts", region_name="us-east-1").get_caller_identity()["Arn"])',
+      env,
+    );
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim()).toBe('arn:aws:sts::123456789012:assumed-role/C/awsrole-tester');
+  });
+
+  it.each(['c', 'ext-ok', 'ext-bad', 'denied', 'loop-a', 'orphan'])('profile %s: awsrole ends where boto3 ends', async (profile) => {
+    const boto = await runPython(
+      `import boto3, sys
+try:
+    print(boto3.Session(profile_name=${JSON.stringify(profile)}).client("sts", region_name="us-east-1").get_caller_identity()["Arn"])
+except Exception as e:
+    print("FAILED", type(e).__name__)`,
+      env,
+    );
+    const ours = await runAwsrole(['export', profile, '--format', 'json'], { env });
+    const botoRole = boto.stdout.trim().startsWith('FAILED') ? 'failed' : boto.stdout.trim().split('/')[1];
+    let ourRole = 'failed';
+    if (ours.code === 0) {
+      const out = JSON.parse(ours.stdout);
+      ourRole = (await identityOf({ AWS_ACCESS_KEY_ID: out.AccessKeyId, AWS_SECRET_ACCESS_KEY: out.SecretAccessKey, AWS_SESSION_TOKEN: out.SessionToken })).split('/')[1]!;
+    }
+    expect(ourRole).toBe(botoRole);
+  });
+});
+
+describe('what stays fast', () => {
+  it.each([
+    [['--help']],
+    [['list']],
+    [['explain', 'c']],
+    [['use', 'nasty', '--shell', 'bash']],
+  ])('awsrole %j never loads the AWS SDK', async (args) => {
+    const log = join(sandbox.home, `imports-${args.join('-')}.log`);
+    const result = spawnSync(process.execPath, ['--import', join(REPO_ROOT, 'test/support/record-imports.mjs'), join(REPO_ROOT, 'bin/awsrole.js'), ...args], {
+      env: { ...env, AWSROLE_TEST_IMPORT_LOG: log },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(0);
+    const imports = readFileSync(log, 'utf8');
+    expect(imports).toContain('commander');
+    expect(imports).not.toContain('@aws-sdk');
+  });
+});
