@@ -68,7 +68,10 @@ say 'cat ~/.aws/config'; cat "$AWS_CONFIG_FILE"
 say 'awsrole list'; awsrole list
 say 'awsrole explain prod'; awsrole explain prod
 say 'eval "$(awsrole use prod)"'; eval "$(awsrole use prod --shell bash)"
-env | grep -E '^AWS(ROLE)?_' | grep -v -E 'SECRET|TOKEN|ENDPOINT|CONFIG_FILE|CREDENTIALS_FILE|METADATA' | sort
+for name in AWSROLE_PROFILE AWS_REGION AWS_DEFAULT_REGION AWS_SESSION_EXPIRATION AWS_ACCESS_KEY_ID; do
+  printf '%s=%s\n' "$name" "${!name}"
+done
+echo "AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN are set too (not shown)"
 say 'awsrole exec prod -- python3 (boto3 GetCallerIdentity)'
 awsrole exec prod -- python3 -c 'import boto3; print(boto3.client("sts").get_caller_identity()["Arn"])'
 say 'boto3 with profile prod-sdk (credential_process = awsrole credential-process prod)'
