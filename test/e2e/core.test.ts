@@ -235,6 +235,31 @@ describe('refusals and configuration errors', () => {
   });
 });
 
+describe('explain and list', () => {
+  it('explain shows each hop with its file and line, and no secret', async () => {
+    const result = await runAwsrole(['explain', 'c'], { env });
+    expect(result.code).toBe(0);
+    const lines = result.stdout.split('\n');
+    expect(lines[0]).toBe('profile c');
+    expect(lines[1]).toBe(`  region eu-west-1  (${sandbox.configPath}:12)`);
+    expect(lines).toContain('  1. static keys of profile "base"');
+    expect(lines).toContain(`  4. AssumeRole ${roleArn('C')}  [profile "c", ${sandbox.configPath}:10]`);
+    expect(result.stdout).toContain(`sts endpoint  ${moto.endpoint}  ($AWS_ENDPOINT_URL_STS)`);
+    expect(result.stdout).not.toContain(alice.secretAccessKey);
+    expect(result.stdout).not.toContain(alice.accessKeyId);
+  });
+
+  it('list --json gives every profile of both files with its kind', async () => {
+    const result = await runAwsrole(['list', '--json'], { env });
+    expect(result.code).toBe(0);
+    const profiles = JSON.parse(result.stdout) as Array<{ name: string }>;
+    expect(profiles.map((p) => p.name)).toEqual(['a', 'b', 'base', 'c', 'denied', 'ext-bad', 'ext-ok', 'loop-a', 'loop-b', 'nasty', 'orphan', 'sdk-c']);
+    expect(profiles.find((p) => p.name === 'c')).toEqual({ name: 'c', kind: 'role', roleArn: roleArn('C'), source: 'b', region: 'eu-west-1' });
+    expect(profiles.find((p) => p.name === 'base')).toMatchObject({ kind: 'static keys' });
+    expect(profiles.find((p) => p.name === 'sdk-c')).toMatchObject({ kind: 'process' });
+  });
+});
+
 describe('exec', () => {
   it('gives the command the role and returns its exit code', async () => {
     const result = await runAwsrole(['exec', 'c', '--', 'sh', '-c', 'echo "$AWSROLE_PROFILE $AWS_REGION ${AWS_PROFILE-none}"; exit 7'], { env: { ...env, AWS_PROFILE: 'stale' } });
