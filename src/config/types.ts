@@ -17,7 +17,10 @@ export interface Setting {
 
 /** A `[header]` of one file with its settings, in file order. */
 export interface IniSection {
-  /** The header text between the brackets, trimmed, e.g. `profile dev` or `default`. */
+  /**
+   * The header text between the brackets as configparser takes it, e.g. `profile dev` or
+   * `default`: the line is trimmed, the text inside the brackets is not (`[ a ]` is ` a `).
+   */
   header: string;
   origin: Origin;
   settings: Map<string, Setting>;
@@ -36,6 +39,7 @@ export interface IniFile {
  */
 export interface Profile {
   name: string;
+  /** Read-only: when only one file has the profile, this is that section's own map. */
   settings: Map<string, Setting>;
   fromConfig?: IniSection;
   fromCredentials?: IniSection;
