@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -144,10 +145,21 @@ describe(loadConfig.name, () => {
     expect(error.hint).toContain('AWS_SHARED_CREDENTIALS_FILE');
   });
 
-  it.skipIf(process.getuid?.() === 0)('refuses a file it may not read', () => {
+  it('refuses a file it may not read', () => {
     writeFileSync(join(dir, 'credentials'), '[a]\n');
     chmodSync(join(dir, 'credentials'), 0o000);
-    expect(refusal(envFor()).message).toBe(`cannot read the credentials file: permission denied (${join(dir, 'credentials')})`);
+    const expected = `cannot read the credentials file: permission denied (${join(dir, 'credentials')})`;
+    if (process.getuid?.() !== 0) {
+      expect(refusal(envFor()).message).toBe(expected);
+      return;
+    }
+    // root reads any file, so the reader runs as `nobody` in a child process (from the build).
+    chmodSync(dir, 0o755);
+    const loader = new URL('../../../dist/config/load.js', import.meta.url).href;
+    const script = `import(${JSON.stringify(loader)}).then((m) => { try { m.loadConfig(JSON.parse(process.argv[1])); } catch (e) { process.stdout.write(e.message); } })`;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(envFor())], { uid: 65534, gid: 65534, encoding: 'utf8' });
+    expect(child.stderr).toBe('');
+    expect(child.stdout).toBe(expected);
   });
 
   it('refuses a file that is not UTF-8', () => {
