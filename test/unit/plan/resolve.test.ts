@@ -1,0 +1,188 @@
+import { describe, expect, it } from 'vitest';
+import { parseIni } from '../../../src/config/ini.js';
+import { buildProfiles } from '../../../src/config/load.js';
+import type { Env } from '../../../src/env.js';
+import { AwsroleError, ExitCode } from '../../../src/errors.js';
+import { resolvePlan, type ResolveOptions } from '../../../src/plan/resolve.js';
+import type { AssumeRoleStep, Plan } from '../../../src/plan/types.js';
+
+const CONFIG = '/home/u/.aws/config';
+const CREDENTIALS = '/home/u/.aws/credentials';
+const ARN = (name: string) => `arn:aws:iam::123456789012:role/${name}`;
+
+function plan(config: string, credentials: string, profile: string, env: Env = { USER: 'alice' }, options?: ResolveOptions): Plan {
+  const loaded = buildProfiles(parseIni(config, CONFIG), parseIni(credentials, CREDENTIALS));
+  return resolvePlan({ config: loaded, env, localUser: () => 'fallback' }, profile, options);
+}
+
+function failure(run: () => unknown): AwsroleError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof AwsroleError) return error;
+    throw error;
+  }
+  throw new Error('expected an AwsroleError');
+}
+
+const KEYS = '[base]\naws_access_key_id = AKIAEXAMPLEBASE00001\naws_secret_access_key = secret-base\n';
+
+/** Each step as a short string: `static:base`, `env:x`, `role:A`. */
+function shape(p: Plan): string[] {
+  return p.steps.map((step) =>
+    step.kind === 'static-keys' ? `static:${step.profile}` : step.kind === 'environment' ? `env:${step.profile}` : `role:${step.roleArn.value.split('/').pop()}`,
+  );
+}
+
+describe(resolvePlan.name, () => {
+  it.each([
+    ['static keys alone', '', KEYS, 'base', ['static:base']],
+    ['one hop', `[profile a]\nrole_arn = ${ARN('A')}\nsource_profile = base\n`, KEYS, 'a', ['static:base', 'role:A']],
+    [
+      'three hops',
+      `[profile a]\nrole_arn = ${ARN('A')}\nsource_profile = base\n[profile b]\nrole_arn = ${ARN('B')}\nsource_profile = a\n[profile c]\nrole_arn = ${ARN('C')}\nsource_profile = b\n`,
+      KEYS,
+      'c',
+      ['static:base', 'role:A', 'role:B', 'role:C'],
+    ],
+    [
+      'a profile sourcing itself with its own keys',
+      `[profile self]\nrole_arn = ${ARN('S')}\nsource_profile = self\naws_access_key_id = AKIAEXAMPLESELF00001\naws_secret_access_key = s\n`,
+      '',
+      'self',
+      ['static:self', 'role:S'],
+    ],
+    [
+      'a source profile with keys and role_arn uses the keys',
+      `[profile top]\nrole_arn = ${ARN('T')}\nsource_profile = base\n[profile base]\nrole_arn = ${ARN('IGNORED')}\nsource_profile = top\n`,
+      KEYS,
+      'top',
+      ['static:base', 'role:T'],
+    ],
+    ['credential_source = Environment', `[profile e]\nrole_arn = ${ARN('E')}\ncredential_source = Environment\n`, '', 'e', ['env:e', 'role:E']],
+    ['[default] in config', '[default]\naws_access_key_id = AKIAEXAMPLEDEF000001\naws_secret_access_key = s\n', '', 'default', ['static:default']],
+  ])('%s', (_name, config, credentials, profile, expected) => {
+    expect(shape(plan(config, credentials, profile))).toEqual(expected);
+  });
+
+  it('keeps the file and line of every value', () => {
+    const p = plan(`# comment\n[profile a]\nregion = eu-west-1\nrole_arn = ${ARN('A')}\nsource_profile = base\n`, KEYS, 'a');
+    const [keys, hop] = p.steps as [Plan['steps'][0], AssumeRoleStep];
+    expect(keys).toMatchObject({ kind: 'static-keys', accessKeyId: { source: { kind: 'file', origin: { file: CREDENTIALS, line: 2 } } } });
+    expect(hop.roleArn.source).toEqual({ kind: 'file', origin: { file: CONFIG, line: 4 } });
+    expect(p.region).toEqual({ value: 'eu-west-1', source: { kind: 'file', origin: { file: CONFIG, line: 3 } } });
+  });
+
+  it('passes external_id, role_session_name, duration_seconds and mfa_serial of each hop', () => {
+    const p = plan(
+      `[profile a]\nrole_arn = ${ARN('A')}\nsource_profile = base\nexternal_id = ext-123\nrole_session_name = ci.run@42\nduration_seconds = 7200\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n`,
+      KEYS,
+      'a',
+    );
+    expect(p.steps[1]).toMatchObject({
+      externalId: { value: 'ext-123' },
+      sessionName: { value: 'ci.run@42' },
+      durationSeconds: { value: 7200 },
+      mfaSerial: { value: 'arn:aws:iam::123456789012:mfa/alice' },
+    });
+  });
+
+  it('names the local user in the default session name, within STS rules', () => {
+    const config = `[profile a]\nrole_arn = ${ARN('A')}\nsource_profile = base\n`;
+    expect((plan(config, KEYS, 'a', { USER: 'alice' }).steps[1] as AssumeRoleStep).sessionName.value).toBe('awsrole-alice');
+    expect((plan(config, KEYS, 'a', { USER: 'Jean Dupont/ç' }).steps[1] as AssumeRoleStep).sessionName.value).toBe('awsrole-Jean-Dupont--');
+    const long = (plan(config, KEYS, 'a', { USER: 'x'.repeat(100) }).steps[1] as AssumeRoleStep).sessionName.value;
+    expect(long).toHaveLength(64);
+    expect((plan(config, KEYS, 'a', {}).steps[1] as AssumeRoleStep).sessionName.value).toBe('awsrole-fallback');
+  });
+
+  it('applies flags to the last hop only', () => {
+    const config = `[profile a]\nrole_arn = ${ARN('A')}\nsource_profile = base\nduration_seconds = 3600\n[profile b]\nrole_arn = ${ARN('B')}\nsource_profile = a\n`;
+    const p = plan(config, KEYS, 'b', { USER: 'alice' }, { durationSeconds: '1800', sessionName: 'mine', externalId: 'flag-ext' });
+    const [, a, b] = p.steps as [unknown, AssumeRoleStep, AssumeRoleStep];
+    expect(a.durationSeconds?.value).toBe(3600);
+    expect(a.sessionName.value).toBe('awsrole-alice');
+    expect(a.externalId).toBeUndefined();
+    expect(b).toMatchObject({ durationSeconds: { value: 1800, source: { kind: 'flag' } }, sessionName: { value: 'mine' }, externalId: { value: 'flag-ext' } });
+  });
+});
+
+describe('resolvePlan errors', () => {
+  it.each([
+    ['a cycle names the whole path', `[profile a]\nrole_arn = ${ARN('A')}\nsource_profile = b\n[profile b]\nrole_arn = ${ARN('B')}\nsource_profile = c\n[profile c]\nrole_arn = ${ARN('C')}\nsource_profile = a\n`, 'a', ExitCode.config, /profile a → b → c → a \(\/home\/u\/\.aws\/config:9\)/],
+    ['sourcing itself without keys', `[profile a]\nrole_arn = ${ARN('A')}\nsource_profile = a\n`, 'a', ExitCode.config, /profile a → a/],
+    ['a missing source profile', `[profile a]\nrole_arn = ${ARN('A')}\nsource_profile = nope\n`, 'a', ExitCode.config, /source_profile "nope" does not exist \(\/home\/u\/\.aws\/config:3\)/],
+    ['both source_profile and credential_source', `[profile a]\nrole_arn = ${ARN('A')}\nsource_profile = base\ncredential_source = Environment\n`, 'a', ExitCode.config, /both source_profile and credential_source/],
+    ['neither source', `[profile a]\nrole_arn = ${ARN('A')}\n`, 'a', ExitCode.config, /neither source_profile nor credential_source \(\/home\/u\/\.aws\/config:2\)/],
+    ['an unknown credential_source', `[profile a]\nrole_arn = ${ARN('A')}\ncredential_source = environment\n`, 'a', ExitCode.config, /credential_source "environment" is not one of Environment/],
+    ['an invalid role ARN', `[profile a]\nrole_arn = arn:aws:iam::12345:role/A\nsource_profile = base\n`, 'a', ExitCode.config, /role_arn "arn:aws:iam::12345:role\/A" is not an IAM role ARN \(\/home\/u\/\.aws\/config:2\)/],
+    ['a non-integer duration', `[profile a]\nrole_arn = ${ARN('A')}\nsource_profile = base\nduration_seconds = 1h\n`, 'a', ExitCode.config, /duration_seconds "1h" is not a whole number .* \(\/home\/u\/\.aws\/config:4\)/],
+    ['a duration under 900', `[profile a]\nrole_arn = ${ARN('A')}\nsource_profile = base\nduration_seconds = 60\n`, 'a', ExitCode.config, /duration_seconds "60"/],
+    ['a bad session name', `[profile a]\nrole_arn = ${ARN('A')}\nsource_profile = base\nrole_session_name = has space\n`, 'a', ExitCode.config, /role_session_name "has space" is not a valid session name \(\/home\/u\/\.aws\/config:4\)/],
+    ['an external id too short', `[profile a]\nrole_arn = ${ARN('A')}\nsource_profile = base\nexternal_id = x\n`, 'a', ExitCode.config, /external_id is not valid/],
+    ['a profile with no credentials', '[profile empty]\nregion = us-east-1\n', 'empty', ExitCode.config, /profile "empty" has no credentials \(\/home\/u\/\.aws\/config:1\)/],
+    ['an unknown profile', '[profile production]\nregion = x\n', 'prodution', ExitCode.usage, /unknown profile "prodution"/],
+  ])('%s', (_name, config, profile, exitCode, message) => {
+    const error = failure(() => plan(config, KEYS, profile));
+    expect(error.exitCode).toBe(exitCode);
+    expect(error.message).toMatch(message);
+  });
+
+  it('suggests the closest profile for a typo', () => {
+    const error = failure(() => plan('[profile production]\nregion = x\n[profile staging]\nregion = y\n', '', 'prodution'));
+    expect(error.hint).toBe('did you mean "production"?');
+  });
+
+  it('refuses keys split across the two files, as botocore does', () => {
+    const error = failure(() => plan('[profile split]\naws_access_key_id = AKIAEXAMPLESPLIT0001\n', '[split]\naws_secret_access_key = s\n', 'split'));
+    expect(error.message).toMatch(/aws_access_key_id but no aws_secret_access_key in the same file \(\/home\/u\/\.aws\/config:2\)/);
+  });
+
+  it('reports a bad flag as a usage error', () => {
+    const error = failure(() => plan(`[profile a]\nrole_arn = ${ARN('A')}\nsource_profile = base\n`, KEYS, 'a', {}, { durationSeconds: '99999' }));
+    expect(error.exitCode).toBe(ExitCode.usage);
+    expect(error.message).toMatch(/\(--duration\)/);
+  });
+});
+
+describe('STS endpoint and region', () => {
+  const config = `[profile a]\nrole_arn = ${ARN('A')}\nsource_profile = base\nregion = eu-west-1\nservices = local\nendpoint_url = https://profile.example\n[services local]\nsts =\n  endpoint_url = https://services.example\n`;
+  const hop = (env: Env, options?: ResolveOptions, text = config) => plan(text, KEYS, 'a', env, options).steps[1] as AssumeRoleStep;
+
+  it.each([
+    ['AWS_ENDPOINT_URL_STS first', { AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:5000', AWS_ENDPOINT_URL: 'https://all.example' }, 'http://127.0.0.1:5000'],
+    ['then AWS_ENDPOINT_URL', { AWS_ENDPOINT_URL: 'https://all.example' }, 'https://all.example'],
+    ['then the services section', {}, 'https://services.example'],
+    ['all ignored when asked', { AWS_ENDPOINT_URL_STS: 'http://x', AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' }, 'https://sts.eu-west-1.amazonaws.com'],
+    ['FIPS', { AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true', AWS_USE_FIPS_ENDPOINT: 'true' }, 'https://sts-fips.eu-west-1.amazonaws.com'],
+  ])('%s', (_name, env, endpoint) => {
+    expect(hop(env).sts.endpoint.value).toBe(endpoint);
+  });
+
+  it('uses the profile endpoint_url without a services section', () => {
+    const text = `[profile a]\nrole_arn = ${ARN('A')}\nsource_profile = base\nendpoint_url = https://profile.example\n`;
+    expect(hop({}, undefined, text).sts.endpoint.value).toBe('https://profile.example');
+  });
+
+  it('uses the global endpoint, signed for us-east-1, without a region', () => {
+    const text = `[profile a]\nrole_arn = ${ARN('A')}\nsource_profile = base\n`;
+    const sts = hop({}, undefined, text).sts;
+    expect([sts.endpoint.value, sts.region.value]).toEqual(['https://sts.amazonaws.com', 'us-east-1']);
+  });
+
+  it('refuses an endpoint that is not a URL, naming where it came from', () => {
+    const error = failure(() => hop({ AWS_ENDPOINT_URL_STS: 'not a url' }));
+    expect(error.message).toMatch(/"not a url" is not an http\(s\) URL \(\$AWS_ENDPOINT_URL_STS\)/);
+  });
+
+  it.each([
+    ['the environment wins over the profile, as in the AWS CLI', { AWS_REGION: 'us-west-2' }, undefined, 'us-west-2'],
+    ['AWS_DEFAULT_REGION is read too', { AWS_DEFAULT_REGION: 'ap-south-1' }, undefined, 'ap-south-1'],
+    ['the profile wins over a region an earlier use left', { AWS_REGION: 'us-west-2', AWSROLE_PROFILE: 'other' }, undefined, 'eu-west-1'],
+    ['--region wins over everything', { AWS_REGION: 'us-west-2' }, { region: 'ca-central-1' }, 'ca-central-1'],
+  ])('region: %s', (_name, env, options, region) => {
+    const p = plan(config, KEYS, 'a', { ...env, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' }, options);
+    expect(p.region?.value).toBe(region);
+    expect((p.steps[1] as AssumeRoleStep).sts.endpoint.value).toBe(`https://sts.${region}.amazonaws.com`);
+  });
+});
