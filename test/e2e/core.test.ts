@@ -33,6 +33,9 @@ beforeAll(async () => {
   sandbox = createSandbox();
   sandbox.writeCredentials(
     `[base]\naws_access_key_id = ${alice.accessKeyId}\naws_secret_access_key = ${alice.secretAccessKey}\n\n` +
+      `[self]\naws_access_key_id = ${alice.accessKeyId}\naws_secret_access_key = ${alice.secretAccessKey}\n\n` +
+      `[mixed]\naws_access_key_id = ${alice.accessKeyId}\naws_secret_access_key = ${alice.secretAccessKey}\n\n` +
+      `[split]\naws_secret_access_key = ${alice.secretAccessKey}\n\n` +
       `[nasty]\naws_access_key_id = AKIANASTYEXAMPLE0001\naws_secret_access_key = ${NASTY_SECRET}\naws_session_token = tok'en\n`,
   );
   sandbox.writeConfig(`[profile a]
@@ -73,6 +76,29 @@ source_profile = loop-a
 [profile orphan]
 role_arn = ${roleArn('A')}
 source_profile = missing
+
+[profile self]
+role_arn = ${roleArn('A')}
+source_profile = self
+
+[profile mixed]
+role_arn = ${roleArn('D')}
+source_profile = base
+
+[profile via-mixed]
+role_arn = ${roleArn('A')}
+source_profile = mixed
+
+[profile from-env]
+role_arn = ${roleArn('A')}
+credential_source = Environment
+
+[profile split]
+aws_access_key_id = ${alice.accessKeyId}
+
+[profile bad-source]
+role_arn = ${roleArn('A')}
+credential_source = environment
 
 [profile sdk-c]
 credential_process = node ${join(REPO_ROOT, 'bin/awsrole.js')} credential-process c
@@ -253,7 +279,10 @@ describe('explain and list', () => {
     const result = await runAwsrole(['list', '--json'], { env });
     expect(result.code).toBe(0);
     const profiles = JSON.parse(result.stdout) as Array<{ name: string }>;
-    expect(profiles.map((p) => p.name)).toEqual(['a', 'b', 'base', 'c', 'denied', 'ext-bad', 'ext-ok', 'loop-a', 'loop-b', 'nasty', 'orphan', 'sdk-c']);
+    expect(profiles.map((p) => p.name)).toEqual([
+      'a', 'b', 'bad-source', 'base', 'c', 'denied', 'ext-bad', 'ext-ok', 'from-env',
+      'loop-a', 'loop-b', 'mixed', 'nasty', 'orphan', 'sdk-c', 'self', 'split', 'via-mixed',
+    ]);
     expect(profiles.find((p) => p.name === 'c')).toEqual({ name: 'c', kind: 'role', roleArn: roleArn('C'), source: 'b', region: 'eu-west-1' });
     expect(profiles.find((p) => p.name === 'base')).toMatchObject({ kind: 'static keys' });
     expect(profiles.find((p) => p.name === 'sdk-c')).toMatchObject({ kind: 'process' });
@@ -295,6 +324,12 @@ describe('exec', () => {
   });
 });
 
+// What each parity profile ends as, worked out by hand from botocore's rules.
+const EXPECTED_ROLE: Record<string, string> = {
+  c: 'C', 'ext-ok': 'X', 'ext-bad': 'failed', denied: 'failed', 'loop-a': 'failed', orphan: 'failed',
+  self: 'A', mixed: 'failed', 'via-mixed': 'A', 'from-env': 'A', split: 'failed', 'bad-source': 'failed',
+};
+
 describe('the AWS SDKs as users', () => {
   it('boto3 resolves credential_process = awsrole credential-process to the assumed role', async () => {
     const result = await runPython(
@@ -305,16 +340,22 @@ describe('the AWS SDKs as users', () => {
     expect(result.stdout.trim()).toBe('arn:aws:sts::123456789012:assumed-role/C/awsrole-tester');
   });
 
-  it.each(['c', 'ext-ok', 'ext-bad', 'denied', 'loop-a', 'orphan'])('profile %s: awsrole ends where boto3 ends', async (profile) => {
+  // Each profile is one rule of how botocore reads the files: a chain, external ids, refusals,
+  // a cycle, a missing source, a self-sourcing profile, a source with both keys and role_arn
+  // (the keys win), credential_source = Environment, keys split across files, a bad source name.
+  const PARITY = ['c', 'ext-ok', 'ext-bad', 'denied', 'loop-a', 'orphan', 'self', 'mixed', 'via-mixed', 'from-env', 'split', 'bad-source'];
+  const aliceInEnv = () => ({ ...env, AWS_ACCESS_KEY_ID: alice.accessKeyId, AWS_SECRET_ACCESS_KEY: alice.secretAccessKey });
+
+  it.each(PARITY)('profile %s: awsrole ends where boto3 ends', async (profile) => {
     const boto = await runPython(
       `import boto3, sys
 try:
     print(boto3.Session(profile_name=${JSON.stringify(profile)}).client("sts", region_name="us-east-1").get_caller_identity()["Arn"])
 except Exception as e:
     print("FAILED", type(e).__name__)`,
-      env,
+      aliceInEnv(),
     );
-    const ours = await runAwsrole(['export', profile, '--format', 'json'], { env });
+    const ours = await runAwsrole(['export', profile, '--format', 'json'], { env: aliceInEnv() });
     const botoRole = boto.stdout.trim().startsWith('FAILED') ? 'failed' : boto.stdout.trim().split('/')[1];
     let ourRole = 'failed';
     if (ours.code === 0) {
@@ -322,6 +363,7 @@ except Exception as e:
       ourRole = (await identityOf({ AWS_ACCESS_KEY_ID: out.AccessKeyId, AWS_SECRET_ACCESS_KEY: out.SecretAccessKey, AWS_SESSION_TOKEN: out.SessionToken })).split('/')[1]!;
     }
     expect(ourRole).toBe(botoRole);
+    expect(ourRole).toBe(EXPECTED_ROLE[profile]);
   });
 });
 
