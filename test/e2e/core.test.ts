@@ -100,6 +100,11 @@ aws_access_key_id = ${alice.accessKeyId}
 role_arn = ${roleArn('A')}
 credential_source = environment
 
+[profile with-mfa]
+role_arn = ${roleArn('A')}
+source_profile = base
+mfa_serial = arn:aws:iam::123456789012:mfa/alice
+
 [profile sdk-c]
 credential_process = node ${join(REPO_ROOT, 'bin/awsrole.js')} credential-process c
 `);
@@ -205,6 +210,25 @@ describe('use, evaluated in real shells', () => {
   });
 });
 
+describe('MFA', () => {
+  it('without a code and without a terminal is exit 2 saying how to pass one', async () => {
+    const result = await runAwsrole(['use', 'with-mfa', '--shell', 'bash'], { env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/needs an MFA code for arn:aws:iam::123456789012:mfa\/alice/);
+    expect(result.stderr).toMatch(/--mfa-code/);
+  });
+
+  it('sends --mfa-code with the serial to STS', async () => {
+    await moto.startRecording();
+    const result = await runAwsrole(['use', 'with-mfa', '--shell', 'bash', '--mfa-code', '123456'], { env });
+    const calls = await moto.recordedStsActions();
+    await moto.stopRecording();
+    expect(result.code).toBe(0);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.params).toMatchObject({ SerialNumber: 'arn:aws:iam::123456789012:mfa/alice', TokenCode: '123456' });
+  });
+});
+
 describe('refusals and configuration errors', () => {
   it('passes the right external id', async () => {
     const result = await runAwsrole(['export', 'ext-ok', '--format', 'json'], { env });
@@ -281,7 +305,7 @@ describe('explain and list', () => {
     const profiles = JSON.parse(result.stdout) as Array<{ name: string }>;
     expect(profiles.map((p) => p.name)).toEqual([
       'a', 'b', 'bad-source', 'base', 'c', 'denied', 'ext-bad', 'ext-ok', 'from-env',
-      'loop-a', 'loop-b', 'mixed', 'nasty', 'orphan', 'sdk-c', 'self', 'split', 'via-mixed',
+      'loop-a', 'loop-b', 'mixed', 'nasty', 'orphan', 'sdk-c', 'self', 'split', 'via-mixed', 'with-mfa',
     ]);
     expect(profiles.find((p) => p.name === 'c')).toEqual({ name: 'c', kind: 'role', roleArn: roleArn('C'), source: 'b', region: 'eu-west-1' });
     expect(profiles.find((p) => p.name === 'base')).toMatchObject({ kind: 'static keys' });

@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import type { Credentials } from '../../src/credentials.js';
+import { AwsroleError, ExitCode } from '../../src/errors.js';
+import type { AssumeRoleStep, Plan, StsTarget } from '../../src/plan/types.js';
+import { runPlan, type Effects } from '../../src/run-plan.js';
+import { StsRefusal, StsUnreachable, type AssumeRoleRequest, type StsCaller } from '../../src/sts/types.js';
+
+const STS: StsTarget = {
+  region: { value: 'eu-west-1', source: { kind: 'default', reason: 'test' } },
+  endpoint: { value: 'http://127.0.0.1:1', source: { kind: 'env', variable: 'AWS_ENDPOINT_URL_STS' } },
+};
+const file = (line: number) => ({ kind: 'file', origin: { file: '/cfg', line } }) as const;
+
+function hop(profile: string, role: string, extra: Partial<AssumeRoleStep> = {}): AssumeRoleStep {
+  return {
+    kind: 'assume-role',
+    profile,
+    roleArn: { value: `arn:aws:iam::123456789012:role/${role}`, source: file(1) },
+    sessionName: { value: 'awsrole-test', source: file(2) },
+    sts: STS,
+    ...extra,
+  };
+}
+
+const KEYS = {
+  kind: 'static-keys',
+  profile: 'base',
+  accessKeyId: { value: 'AKIAEXAMPLEBASE00001', source: file(3) },
+  secretAccessKey: { value: 'base-secret', source: file(4) },
+} as const;
+
+/** An STS stand-in that issues credentials named after the role, and records what it was sent. */
+function fakeSts(fail?: { role: string; error: Error }) {
+  const calls: Array<{ caller: string; request: AssumeRoleRequest }> = [];
+  const sts: StsCaller = {
+    async assumeRole(_target, credentials: Credentials, request) {
+      calls.push({ caller: credentials.accessKeyId, request });
+      const role = request.roleArn.split('/').pop()!;
+      if (fail?.role === role) throw fail.error;
+      return {
+        credentials: { accessKeyId: `ASIA${role}`, secretAccessKey: `secret-${role}`, sessionToken: `token-${role}`, expiration: new Date('2030-01-01T00:00:00Z') },
+        assumedRoleArn: `arn:aws:sts::123456789012:assumed-role/${role}/awsrole-test`,
+      };
+    },
+    async getCallerIdentity() {
+      throw new Error('not used');
+    },
+  };
+  return { sts, calls };
+}
+
+function effects(sts: StsCaller, extra: Partial<Effects> = {}): Effects {
+  return { env: {}, sts: () => sts, debug: () => {}, ...extra };
+}
+
+async function failure(promise: Promise<unknown>): Promise<AwsroleError> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  if (error instanceof AwsroleError) return error;
+  throw new Error(`expected an AwsroleError, got ${String(error)}`);
+}
+
+describe(runPlan.name, () => {
+  it('signs each hop with the credentials of the one before', async () => {
+    const { sts, calls } = fakeSts();
+    const plan: Plan = { profile: 'b', steps: [KEYS, hop('a', 'A'), hop('b', 'B')], region: { value: 'eu-west-1', source: file(5) } };
+    const session = await runPlan(plan, effects(sts));
+    expect(calls.map((c) => [c.caller, c.request.roleArn.split('/').pop()])).toEqual([['AKIAEXAMPLEBASE00001', 'A'], ['ASIAA', 'B']]);
+    expect(session).toEqual({
+      profile: 'b',
+      region: 'eu-west-1',
+      roleArn: 'arn:aws:iam::123456789012:role/B',
+      credentials: { accessKeyId: 'ASIAB', secretAccessKey: 'secret-B', sessionToken: 'token-B', expiration: new Date('2030-01-01T00:00:00Z') },
+    });
+  });
+
+  it('returns static keys as they are, without calling STS', async () => {
+    const session = await runPlan({ profile: 'base', steps: [KEYS] }, effects({} as StsCaller, { sts: () => { throw new Error('STS must not be loaded'); } }));
+    expect(session.credentials).toEqual({ accessKeyId: 'AKIAEXAMPLEBASE00001', secretAccessKey: 'base-secret' });
+  });
+
+  it('takes credential_source = Environment from the environment given', async () => {
+    const { sts, calls } = fakeSts();
+    const plan: Plan = { profile: 'e', steps: [{ kind: 'environment', profile: 'e', source: file(7) }, hop('e', 'E')] };
+    await runPlan(plan, effects(sts, { env: { AWS_ACCESS_KEY_ID: 'AKIAFROMENVIRONMENT1', AWS_SECRET_ACCESS_KEY: 's', AWS_SESSION_TOKEN: 't' } }));
+    expect(calls[0]!.caller).toBe('AKIAFROMENVIRONMENT1');
+    const error = await failure(runPlan(plan, effects(sts)));
+    expect(error.exitCode).toBe(ExitCode.config);
+    expect(error.message).toMatch(/AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set \(\/cfg:7\)/);
+  });
+
+  it('names the hop, role and caller when STS refuses, with the STS code (exit 4)', async () => {
+    const { sts } = fakeSts({ role: 'B', error: new StsRefusal('AccessDenied', 'not authorized') });
+    const plan: Plan = { profile: 'c', steps: [KEYS, hop('a', 'A'), hop('b', 'B'), hop('c', 'C')] };
+    const error = await failure(runPlan(plan, effects(sts)));
+    expect(error.exitCode).toBe(ExitCode.awsRefused);
+    expect(error.message).toBe(
+      'STS refused AssumeRole: AccessDenied: not authorized (profile "b", hop 3 of 4, role arn:aws:iam::123456789012:role/B, caller arn:aws:sts::123456789012:assumed-role/A/awsrole-test)',
+    );
+  });
+
+  it('says where the endpoint came from when STS is unreachable (exit 5)', async () => {
+    const { sts } = fakeSts({ role: 'A', error: new StsUnreachable('ECONNREFUSED: connect ECONNREFUSED') });
+    const error = await failure(runPlan({ profile: 'a', steps: [KEYS, hop('a', 'A')] }, effects(sts)));
+    expect(error.exitCode).toBe(ExitCode.awsUnreachable);
+    expect(error.message).toMatch(/^STS at http:\/\/127\.0\.0\.1:1 could not be reached: ECONNREFUSED/);
+    expect(error.hint).toBe('the endpoint comes from $AWS_ENDPOINT_URL_STS');
+  });
+
+  it.each([
+    ['no code', undefined, /needs an MFA code for arn:aws:iam::123456789012:mfa\/alice \(\/cfg:9\)/],
+    ['a code that is not 6 digits', '12345', /--mfa-code must be 6 digits/],
+  ])('refuses an MFA hop with %s (exit 2)', async (_name, mfaCode, message) => {
+    const { sts, calls } = fakeSts();
+    const plan: Plan = { profile: 'm', steps: [KEYS, hop('m', 'M', { mfaSerial: { value: 'arn:aws:iam::123456789012:mfa/alice', source: file(9) } })] };
+    const error = await failure(runPlan(plan, effects(sts, mfaCode ? { mfaCode } : {})));
+    expect(error.exitCode).toBe(ExitCode.usage);
+    expect(error.message).toMatch(message);
+    expect(calls).toEqual([]);
+  });
+
+  it('sends the MFA serial and code, external id and duration of a hop', async () => {
+    const { sts, calls } = fakeSts();
+    const plan: Plan = {
+      profile: 'm',
+      steps: [KEYS, hop('m', 'M', {
+        mfaSerial: { value: 'arn:aws:iam::123456789012:mfa/alice', source: file(9) },
+        externalId: { value: 'ext-1', source: file(10) },
+        durationSeconds: { value: 7200, source: file(11) },
+      })],
+    };
+    await runPlan(plan, effects(sts, { mfaCode: '123456' }));
+    expect(calls[0]!.request).toEqual({
+      roleArn: 'arn:aws:iam::123456789012:role/M',
+      sessionName: 'awsrole-test',
+      externalId: 'ext-1',
+      durationSeconds: 7200,
+      mfaSerial: 'arn:aws:iam::123456789012:mfa/alice',
+      mfaCode: '123456',
+    });
+  });
+});
