@@ -7,12 +7,16 @@ import { StsRefusal, StsUnreachable, type AssumedRole, type CallerIdentity, type
 // loading it costs about 55 ms, which `list`, `explain` and static-key profiles never pay.
 type StsModule = typeof import('@aws-sdk/client-sts');
 
-const CONNECT_TIMEOUT_MS = 5_000;
-const REQUEST_TIMEOUT_MS = 20_000;
+/** How long one attempt may take; AWSROLE_STS_TIMEOUT (seconds) overrides it. */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+// Two attempts: one retry covers a dropped connection without doubling a long wait twice over.
+const MAX_ATTEMPTS = 2;
 const NETWORK_ERROR_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH',
   'ENETUNREACH', 'EPIPE', 'ECONNABORTED', 'TimeoutError', 'RequestTimeout',
 ]);
+
+const SILENT_LOGGER = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
 let loaded: Promise<StsModule> | undefined;
 
@@ -25,11 +29,11 @@ function loadSdk(): Promise<StsModule> {
   return loaded;
 }
 
-export function createStsCaller(): StsCaller {
+export function createStsCaller(timeoutMs = DEFAULT_TIMEOUT_MS): StsCaller {
   return {
     async assumeRole(target, credentials, request): Promise<AssumedRole> {
       const sdk = await loadSdk();
-      const response = await withClient(sdk, target, credentials, (client) =>
+      const response = await withClient(sdk, target, credentials, timeoutMs, (client) =>
         client.send(new sdk.AssumeRoleCommand({
           RoleArn: request.roleArn,
           RoleSessionName: request.sessionName,
@@ -56,7 +60,7 @@ export function createStsCaller(): StsCaller {
 
     async getCallerIdentity(target, credentials): Promise<CallerIdentity> {
       const sdk = await loadSdk();
-      const response = await withClient(sdk, target, credentials, (client) =>
+      const response = await withClient(sdk, target, credentials, timeoutMs, (client) =>
         client.send(new sdk.GetCallerIdentityCommand({})),
       );
       return { account: response.Account ?? '', arn: response.Arn ?? '', userId: response.UserId ?? '' };
@@ -68,6 +72,7 @@ async function withClient<Output>(
   sdk: StsModule,
   target: StsTarget,
   credentials: Credentials,
+  timeoutMs: number,
   call: (client: InstanceType<StsModule['STSClient']>) => Promise<Output>,
 ): Promise<Output> {
   // Everything is passed explicitly, so the SDK resolves nothing from the files or environment
@@ -82,21 +87,28 @@ async function withClient<Output>(
     },
     useFipsEndpoint: false,
     useDualstackEndpoint: false,
-    maxAttempts: 3,
-    requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
+    maxAttempts: MAX_ATTEMPTS,
+    // Without throwOnRequestTimeout the SDK only logs a warning when the timeout passes and keeps
+    // waiting, possibly for ever.
+    requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs, throwOnRequestTimeout: true },
+    // The SDK's own warnings are not for awsrole's users; errors reach us as exceptions.
+    logger: SILENT_LOGGER,
   });
   try {
     return await call(client);
   } catch (error) {
-    throw classify(error);
+    throw classify(error, timeoutMs);
   } finally {
     client.destroy();
   }
 }
 
-function classify(error: unknown): Error {
+function classify(error: unknown, timeoutMs: number): Error {
   const e = error as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   const code = e.code ?? e.name ?? 'Error';
+  if (code === 'ETIMEDOUT' || e.name === 'TimeoutError') {
+    return new StsUnreachable(`no answer within ${timeoutMs / 1000} s, ${MAX_ATTEMPTS} attempts`);
+  }
   const message = maskAccessKeyIds(String(e.message ?? error));
   if (NETWORK_ERROR_CODES.has(code) || NETWORK_ERROR_CODES.has(e.name ?? '') || e.$metadata?.httpStatusCode === undefined) {
     return new StsUnreachable(`${code}: ${message}`);

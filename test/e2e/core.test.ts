@@ -3,6 +3,7 @@
 // same profiles resolved by the real boto3 for comparison.
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAwsrole, runPython, REPO_ROOT } from '../support/cli.js';
@@ -268,6 +269,20 @@ describe('refusals and configuration errors', () => {
     expect(result.code).toBe(5);
     expect(result.stderr).toMatch(/could not be reached/);
     expect(result.stderr).not.toMatch(/NodeVersionSupportWarning|\n\s+at /);
+  });
+
+  it('an endpoint that never answers is exit 5 within the timeout', async () => {
+    // A TCP server that accepts connections and never says anything.
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const started = Date.now();
+    const result = await runAwsrole(['use', 'a'], { env: { ...env, AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${port}`, AWSROLE_STS_TIMEOUT: '1' } });
+    silent.close();
+    expect(result.code).toBe(5);
+    expect(result.stderr).toMatch(/^awsrole: STS at http:\/\/127\.0\.0\.1:\d+ could not be reached: no answer within 1 s, 2 attempts \(profile "a"/);
+    expect(result.stderr.split('\n')).toHaveLength(3); // the error, the hint, the final newline
+    expect(Date.now() - started).toBeLessThan(6000);
   });
 
   it('--json gives the error as one JSON line', async () => {
