@@ -24,6 +24,7 @@ function context(options: CommonOptions): CommandContext {
     stderr: process.stderr,
     debug: options.debug ? (message) => process.stderr.write(`awsrole: debug: ${message}\n`) : () => {},
     info: options.quiet ? () => {} : (message) => process.stderr.write(`awsrole: ${message}\n`),
+    warn: options.quiet ? () => {} : (message) => process.stderr.write(`awsrole: warning: ${message}\n`),
   };
 }
 
@@ -40,7 +41,13 @@ function withCredentialOptions(command: Command): Command {
     .option('--duration <seconds>', 'session length of the last role, 900 to 43200')
     .option('--session-name <name>', 'RoleSessionName of the last role (default: role_session_name or awsrole-<user>)')
     .option('--external-id <id>', 'ExternalId for the last role (default: external_id)')
-    .option('--mfa-code <code>', 'the 6-digit code of the mfa_serial device');
+    .option('--mfa-code <code>', 'the 6-digit code of the mfa_serial device')
+    .option('--mfa-command <command>', 'a command that prints the MFA code (like mfa_process in the profile)')
+    .option('--mfa-duration <duration>', 'how long one MFA code lasts (GetSessionToken), 15m to 36h', '36h')
+    .option('--no-cache', 'neither read nor write cached sessions')
+    .option('--refresh', 'obtain new role sessions even if cached ones are valid')
+    .option('--min-ttl <duration>', 'reuse a cached session only while more than this remains', '5m')
+    .option('--no-cli-cache', "don't share sessions with the AWS CLI's cache (~/.aws/cli/cache)");
 }
 
 function packageVersion(): string {
@@ -128,6 +135,26 @@ withCommonOptions(program.command('unset'))
   .action(async (options: CommonOptions & { shell?: string }) => {
     const { unsetCommand } = await import('./commands/unset.js');
     unsetCommand(options, context(options));
+  });
+
+const cache = program.command('cache').description('the cached sessions: list them, clear them');
+
+withCommonOptions(cache.command('list'))
+  .description('the cached sessions with their expiry (no secrets)')
+  .addHelpText('after', examples('awsrole cache list', 'awsrole cache list --json'))
+  .action(async (options: CommonOptions) => {
+    const { cacheListCommand } = await import('./commands/cache.js');
+    cacheListCommand(options, context(options));
+  });
+
+withCommonOptions(cache.command('clear'))
+  .description("remove cached sessions: a profile's, or all (in the AWS CLI's cache too)")
+  .argument('[profile]', 'only the sessions of this profile')
+  .option('--no-cli-cache', "leave the AWS CLI's cache alone")
+  .addHelpText('after', examples('awsrole cache clear prod-admin', 'awsrole cache clear'))
+  .action(async (profile: string | undefined, options: CommonOptions & { cliCache?: boolean }) => {
+    const { cacheClearCommand } = await import('./commands/cache.js');
+    cacheClearCommand(profile, options, context(options));
   });
 
 // A closed stdout (`awsrole list | head -1`) is not an error worth a stack trace.

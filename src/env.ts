@@ -35,3 +35,15 @@ export function credentialsFilePath(env: Env): string {
 export function envFlag(env: Env, name: string): boolean {
   return (env[name] ?? '').trim().toLowerCase() === 'true';
 }
+
+/** awsrole's own session cache: AWSROLE_CACHE_DIR, else $XDG_CACHE_HOME/awsrole, else ~/.cache/awsrole. */
+export function cacheDirectory(env: Env): string {
+  if (env.AWSROLE_CACHE_DIR) return expandHome(env.AWSROLE_CACHE_DIR, env);
+  return join(env.XDG_CACHE_HOME || join(homeDirectory(env), '.cache'), 'awsrole');
+}
+
+/** The AWS CLI's assume-role cache, shared unless AWSROLE_AWS_CLI_CACHE=false (or --no-cli-cache). */
+export function awsCliCacheDirectory(env: Env): string | undefined {
+  if ((env.AWSROLE_AWS_CLI_CACHE ?? '').trim().toLowerCase() === 'false') return undefined;
+  return join(homeDirectory(env), '.aws', 'cli', 'cache');
+}

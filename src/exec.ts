@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Env } from './env.js';
 import { AwsroleError } from './errors.js';
@@ -25,19 +25,23 @@ const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  */
 export function runCommand(command: string, args: readonly string[], env: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: 'inherit' });
     // A terminal's Ctrl-C already reaches the child, which is in our process group; forwarding it
     // too would deliver it twice (many tools, terraform among them, treat a second ^C as "abort
     // now"). So SIGINT is forwarded only when stdin is not a terminal; SIGTERM and SIGHUP always.
+    // The handlers go in before the spawn: the child may be running, and we be signalled,
+    // before spawn() returns; without a handler then, the signal would kill us outright. A caught
+    // signal is handled on the event loop, after `child` is set.
+    let child: ChildProcess | undefined;
     const forward = (signal: NodeJS.Signals) => () => {
       if (signal === 'SIGINT' && process.stdin.isTTY) return;
-      child.kill(signal);
+      child?.kill(signal);
     };
     const handlers = FORWARDED_SIGNALS.map((signal) => [signal, forward(signal)] as const);
     for (const [signal, handler] of handlers) process.on(signal, handler);
     const cleanUp = () => {
       for (const [signal, handler] of handlers) process.off(signal, handler);
     };
+    child = spawn(command, args, { env, stdio: 'inherit' });
     child.on('error', (error: NodeJS.ErrnoException) => {
       cleanUp();
       if (error.code === 'ENOENT') reject(new AwsroleError(`command not found: ${command}`, 127));

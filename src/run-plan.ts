@@ -1,39 +1,191 @@
+import { callAssumeRole, stsError, type HopPlace } from './assume-hop.js';
+import type { AwsCliCacheArgs } from './cache/aws-cli-cache.js';
+import { awsCliArgs, hopCacheKey, hopIdentity, keysIdentity, mfaSessionKey } from './cache/keys.js';
+import type { SessionCache } from './cache/sessions.js';
 import type { Credentials, Session } from './credentials.js';
 import type { Env } from './env.js';
-import { AwsRefusedError, AwsUnreachableError, ConfigError, UsageError } from './errors.js';
+import { ConfigError, UsageError } from './errors.js';
 import { maskAccessKeyId } from './mask.js';
 import type { AssumeRoleStep, EnvironmentStep, Plan, Step } from './plan/types.js';
 import { describeSource } from './plan/where.js';
-import { StsRefusal, StsUnreachable, type StsCaller } from './sts/types.js';
+import type { AssumedRole, AssumeRoleRequest, StsCaller } from './sts/types.js';
+
+/** STS rule: a session obtained with role-session credentials (role chaining) lasts 1 hour at most. */
+export const ROLE_CHAINING_MAX_SECONDS = 3600;
+
+export interface MfaCodeRequest {
+  serial: string;
+  profile: string;
+  mfaProcess?: { command: string; origin: string };
+}
 
 /** What running a plan may touch. Passed in, so tests can run plans without a network. */
 export interface Effects {
   env: Env;
   /** Created on the first STS call only, so plans without one never load the AWS SDK. */
   sts: () => StsCaller;
-  mfaCode?: string;
+  /** Asked only when a hop needs a new MFA code. */
+  mfaCode: (request: MfaCodeRequest) => Promise<string>;
+  /** Undefined with --no-cache. */
+  cache?: SessionCache;
+  now: () => Date;
+  /** A cached session is reused only while more than this remains (--min-ttl). */
+  minTtlSeconds: number;
+  /** --refresh: obtain every role session anew (an MFA session is still reused). */
+  refresh: boolean;
+  /** How long an MFA session (GetSessionToken) lasts. */
+  mfaSessionSeconds: number;
   debug: (message: string) => void;
+  warn: (message: string) => void;
 }
 
-/** Runs the plan's steps in order; each assume-role hop uses the credentials of the one before. */
+/** A hop with everything decided before any call: its duration, its cache key, its MFA route. */
+interface DecidedHop {
+  step: AssumeRoleStep;
+  durationSeconds?: number;
+  key: string;
+  cliArgs: AwsCliCacheArgs;
+  /** Long-term keys of an IAM user are the source: one MFA session can serve every such hop. */
+  viaMfaSession: boolean;
+}
+
+/**
+ * Runs the plan: the first step's credentials, then one AssumeRole per hop. With a cache, the
+ * newest reusable session wins: if the last hop is cached nothing is called at all (and no MFA
+ * code asked); otherwise the run resumes after the last cached hop. Each call holds that hop's
+ * lock, so concurrent runs for the same role make one STS call between them.
+ */
 export async function runPlan(plan: Plan, effects: Effects): Promise<Session> {
   const [first, ...rest] = plan.steps;
-  let credentials = firstCredentials(first, effects);
-  let caller = describeCaller(first, credentials);
-  let roleArn: string | undefined;
-  let hop = 1;
-  for (const step of rest) {
-    hop += 1;
-    if (step.kind !== 'assume-role') throw new Error(`plan step ${hop} is ${step.kind}; only assume-role can follow`);
-    const assumed = await assumeRole(step, credentials, { effects, hop, of: plan.steps.length, caller });
+  const hops = rest.map((step, index) => {
+    if (step.kind !== 'assume-role') throw new Error(`plan step ${index + 2} is ${step.kind}; only assume-role can follow`);
+    return step;
+  });
+  const source = firstCredentials(first, effects);
+  const decided = decideHops(first, source, hops, effects);
+  const validUntil = new Date(effects.now().getTime() + effects.minTtlSeconds * 1000);
+
+  let start = 0;
+  let credentials: Credentials = source;
+  let caller = describeCaller(first, source);
+  if (effects.cache && !effects.refresh) {
+    for (let i = decided.length - 1; i >= 0; i--) {
+      const hit = effects.cache.findRole(decided[i]!.key, decided[i]!.cliArgs, validUntil);
+      if (hit) {
+        effects.debug(`profile ${decided[i]!.step.profile}: cached session of ${hit.assumedRoleArn || decided[i]!.step.roleArn.value}`);
+        [start, credentials, caller] = [i + 1, hit.credentials, hit.assumedRoleArn];
+        break;
+      }
+    }
+  }
+  for (let i = start; i < decided.length; i++) {
+    const hop = decided[i]!;
+    const place: HopPlace = { hop: i + 2, of: plan.steps.length, caller };
+    const assumed = await obtainRole(hop, credentials, place, effects, validUntil);
     credentials = assumed.credentials;
     caller = assumed.assumedRoleArn;
-    roleArn = step.roleArn.value;
   }
+
   const session: Session = { profile: plan.profile, credentials };
   if (plan.region) session.region = plan.region.value;
-  if (roleArn) session.roleArn = roleArn;
+  const last = hops.at(-1);
+  if (last) session.roleArn = last.roleArn.value;
   return session;
+}
+
+function decideHops(first: Step, source: Credentials, hops: AssumeRoleStep[], effects: Effects): DecidedHop[] {
+  let identity = keysIdentity(source);
+  return hops.map((step, index) => {
+    const chained = index > 0;
+    const durationSeconds = cappedDuration(step, chained, effects);
+    const key = hopCacheKey(step, durationSeconds, identity);
+    identity = hopIdentity(key);
+    return {
+      step,
+      durationSeconds,
+      key,
+      cliArgs: awsCliArgs(step),
+      viaMfaSession: Boolean(step.mfaSerial) && !chained && first.kind === 'static-keys' && !first.sessionToken,
+    };
+  });
+}
+
+/** Role chaining caps a session at one hour (an STS rule); asking for more would fail outright. */
+function cappedDuration(step: AssumeRoleStep, chained: boolean, effects: Effects): number | undefined {
+  const asked = step.durationSeconds?.value;
+  if (!chained || asked === undefined || asked <= ROLE_CHAINING_MAX_SECONDS) return asked;
+  effects.warn(
+    `profile ${step.profile}: ${asked} s asked (${describeSource(step.durationSeconds!.source)}), but a role assumed through another role lasts 1 hour at most (STS rule): asking for ${ROLE_CHAINING_MAX_SECONDS} s`,
+  );
+  return ROLE_CHAINING_MAX_SECONDS;
+}
+
+async function obtainRole(hop: DecidedHop, credentials: Credentials, place: HopPlace, effects: Effects, validUntil: Date): Promise<AssumedRole> {
+  const { cache } = effects;
+  if (!cache) return assumeHop(hop, credentials, place, effects, validUntil);
+  return cache.withLock(hop.key, async () => {
+    // Another process may have obtained it while this one waited for the lock.
+    const fresh = effects.refresh ? undefined : cache.findRole(hop.key, hop.cliArgs, validUntil);
+    if (fresh) return fresh;
+    const assumed = await assumeHop(hop, credentials, place, effects, validUntil);
+    cache.saveRole(hop.key, hop.cliArgs, hop.step.profile, assumed);
+    return assumed;
+  });
+}
+
+async function assumeHop(hop: DecidedHop, credentials: Credentials, place: HopPlace, effects: Effects, validUntil: Date): Promise<AssumedRole> {
+  const { step } = hop;
+  const request: AssumeRoleRequest = { roleArn: step.roleArn.value, sessionName: step.sessionName.value };
+  if (step.externalId) request.externalId = step.externalId.value;
+  if (hop.durationSeconds) request.durationSeconds = hop.durationSeconds;
+  let caller = credentials;
+  if (step.mfaSerial && hop.viaMfaSession) {
+    caller = await mfaSession(step, credentials, effects, validUntil);
+  } else if (step.mfaSerial) {
+    request.mfaSerial = step.mfaSerial.value;
+    request.mfaCode = await effects.mfaCode(mfaRequest(step));
+  }
+  effects.debug(
+    `profile ${step.profile}: AssumeRole ${step.roleArn.value} as ${place.caller}, session ${step.sessionName.value}` +
+      `${step.externalId ? ', with external id' : ''}${hop.durationSeconds ? `, ${hop.durationSeconds} s` : ''}` +
+      `${hop.viaMfaSession ? ', with the MFA session' : request.mfaCode ? ', with an MFA code' : ''}` +
+      ` via ${step.sts.endpoint.value} (${step.sts.region.value})`,
+  );
+  return callAssumeRole(effects.sts(), step, caller, request, place);
+}
+
+/**
+ * One MFA code buys a GetSessionToken session for the IAM user; every role that shares the serial
+ * is then assumed with it, without another code, until it expires. Such roles are not chained,
+ * so they keep durations over an hour.
+ */
+async function mfaSession(step: AssumeRoleStep, longTerm: Credentials, effects: Effects, validUntil: Date): Promise<Credentials> {
+  const serial = step.mfaSerial!.value;
+  const key = mfaSessionKey(serial, keysIdentity(longTerm), step.sts);
+  const obtain = async () => {
+    const code = await effects.mfaCode(mfaRequest(step));
+    effects.debug(`profile ${step.profile}: GetSessionToken for ${serial}, ${effects.mfaSessionSeconds} s`);
+    try {
+      return await effects.sts().getSessionToken(step.sts, longTerm, { mfaSerial: serial, mfaCode: code, durationSeconds: effects.mfaSessionSeconds });
+    } catch (error) {
+      throw stsError(error, 'GetSessionToken', step.sts, `profile "${step.profile}", MFA device ${serial}, keys ${maskAccessKeyId(longTerm.accessKeyId)}`);
+    }
+  };
+  const { cache } = effects;
+  if (!cache) return obtain();
+  return cache.withLock(key, async () => {
+    const cached = cache.findMfaSession(key, validUntil);
+    if (cached) return cached;
+    const session = await obtain();
+    cache.saveMfaSession(key, step.profile, serial, session);
+    return session;
+  });
+}
+
+function mfaRequest(step: AssumeRoleStep): MfaCodeRequest {
+  const request: MfaCodeRequest = { serial: step.mfaSerial!.value, profile: step.profile };
+  if (step.mfaProcess) request.mfaProcess = { command: step.mfaProcess.value, origin: describeSource(step.mfaProcess.source) };
+  return request;
 }
 
 function firstCredentials(step: Step, effects: Effects): Credentials {
@@ -72,62 +224,7 @@ function describeCaller(step: Step, credentials: Credentials): string {
   return step.kind === 'environment' ? `environment keys ${key}` : `keys ${key} of profile "${step.profile}"`;
 }
 
-interface HopContext {
-  effects: Effects;
-  hop: number;
-  of: number;
-  caller: string;
-}
-
-async function assumeRole(step: AssumeRoleStep, credentials: Credentials, context: HopContext) {
-  const { effects } = context;
-  if (step.mfaSerial && !effects.mfaCode) {
-    throw new UsageError(
-      `profile "${step.profile}" needs an MFA code for ${step.mfaSerial.value} (${describeSource(step.mfaSerial.source)})`,
-      'pass it with --mfa-code 123456',
-    );
-  }
-  if (effects.mfaCode !== undefined && step.mfaSerial && !/^\d{6}$/.test(effects.mfaCode)) {
-    throw new UsageError('--mfa-code must be 6 digits');
-  }
-  effects.debug(
-    `profile ${step.profile}: AssumeRole ${step.roleArn.value} as ${context.caller}, session ${step.sessionName.value}` +
-      `${step.externalId ? ', with external id' : ''}${step.durationSeconds ? `, ${step.durationSeconds.value}s` : ''}` +
-      ` via ${step.sts.endpoint.value} (${step.sts.region.value})`,
-  );
-  try {
-    return await effects.sts().assumeRole(step.sts, credentials, {
-      roleArn: step.roleArn.value,
-      sessionName: step.sessionName.value,
-      ...(step.externalId && { externalId: step.externalId.value }),
-      ...(step.durationSeconds && { durationSeconds: step.durationSeconds.value }),
-      ...(step.mfaSerial && { mfaSerial: step.mfaSerial.value, mfaCode: effects.mfaCode }),
-    });
-  } catch (error) {
-    const where = `profile "${step.profile}", hop ${context.hop} of ${context.of}, role ${step.roleArn.value}, caller ${context.caller}`;
-    if (error instanceof StsRefusal) {
-      throw new AwsRefusedError(`STS refused AssumeRole: ${error.code}: ${error.stsMessage} (${where})`, hintFor(error.code));
-    }
-    if (error instanceof StsUnreachable) {
-      throw new AwsUnreachableError(
-        `STS at ${step.sts.endpoint.value} could not be reached: ${error.reason} (${where})`,
-        `the endpoint comes from ${describeSource(step.sts.endpoint.source)}`,
-      );
-    }
-    throw error;
-  }
-}
-
-function hintFor(code: string): string | undefined {
-  switch (code) {
-    case 'AccessDenied':
-      return "check the role's trust policy, the external id, and the caller's permission to sts:AssumeRole";
-    case 'InvalidClientTokenId':
-    case 'SignatureDoesNotMatch':
-      return 'the source credentials are not valid: check the access key and secret';
-    case 'ExpiredToken':
-      return 'the source credentials have expired: refresh them';
-    default:
-      return undefined;
-  }
+/** For callers without an MFA source: fail with how to pass a code. */
+export function noMfaCode(request: MfaCodeRequest): Promise<string> {
+  return Promise.reject(new UsageError(`profile "${request.profile}" needs an MFA code for ${request.serial}`, 'pass it with --mfa-code 123456'));
 }

@@ -9,6 +9,8 @@ export interface CommandContext {
   debug: (message: string) => void;
   /** Writes a line for people to stderr unless --quiet. */
   info: (message: string) => void;
+  /** A warning for people on stderr unless --quiet. */
+  warn: (message: string) => void;
 }
 
 /** Flags shared by the commands that obtain credentials. */
@@ -18,4 +20,13 @@ export interface CredentialOptions {
   sessionName?: string;
   externalId?: string;
   mfaCode?: string;
+  mfaCommand?: string;
+  /** MFA session length: --mfa-duration. */
+  mfaDuration?: string;
+  /** false with --no-cache. */
+  cache?: boolean;
+  /** false with --no-cli-cache. */
+  cliCache?: boolean;
+  refresh?: boolean;
+  minTtl?: string;
 }

@@ -1,12 +1,20 @@
 import { userInfo } from 'node:os';
+import { SessionCache } from '../cache/sessions.js';
 import { loadConfig } from '../config/load.js';
-import { UsageError } from '../errors.js';
 import type { Session } from '../credentials.js';
+import { parseSeconds } from '../duration.js';
+import { awsCliCacheDirectory, cacheDirectory } from '../env.js';
+import { UsageError } from '../errors.js';
+import { createMfaCodeProvider } from '../mfa/index.js';
 import { resolvePlan } from '../plan/resolve.js';
 import type { Plan } from '../plan/types.js';
-import { runPlan } from '../run-plan.js';
+import { runPlan, type Effects } from '../run-plan.js';
 import type { StsCaller } from '../sts/types.js';
 import type { CommandContext, CredentialOptions } from './context.js';
+
+const DEFAULT_MIN_TTL_SECONDS = 5 * 60;
+// GetSessionToken's maximum for IAM users: 36 hours, so one code covers a working day and more.
+const DEFAULT_MFA_SESSION_SECONDS = 129_600;
 
 /** Files → plan, with no network. */
 export function planFor(profile: string, options: CredentialOptions, context: CommandContext): Plan {
@@ -27,12 +35,35 @@ export async function obtainSession(
 ): Promise<Session> {
   const plan = planFor(profile, options, context);
   context.debug(`profile ${profile}: plan has ${plan.steps.length} step(s)`);
-  return runPlan(plan, {
-    env: context.env,
+  return runPlan(plan, effectsFor(options, context));
+}
+
+export function effectsFor(options: CredentialOptions, context: CommandContext): Effects {
+  const { env } = context;
+  const now = () => new Date();
+  const mfaSessionSeconds = options.mfaDuration ? parseSeconds(options.mfaDuration, '--mfa-duration') : DEFAULT_MFA_SESSION_SECONDS;
+  if (mfaSessionSeconds < 900 || mfaSessionSeconds > DEFAULT_MFA_SESSION_SECONDS) {
+    throw new UsageError('--mfa-duration must be from 15m to 36h (what STS allows for GetSessionToken)');
+  }
+  const effects: Effects = {
+    env,
     sts: () => lazyStsCaller(stsTimeoutMs(context)),
-    mfaCode: options.mfaCode,
+    mfaCode: createMfaCodeProvider(
+      { code: options.mfaCode, command: options.mfaCommand },
+      { env, stderr: context.stderr },
+    ),
+    now,
+    minTtlSeconds: options.minTtl ? parseSeconds(options.minTtl, '--min-ttl') : DEFAULT_MIN_TTL_SECONDS,
+    refresh: options.refresh ?? false,
+    mfaSessionSeconds,
     debug: context.debug,
-  });
+    warn: context.warn,
+  };
+  if (options.cache !== false) {
+    const awsCliDir = options.cliCache === false ? undefined : awsCliCacheDirectory(env);
+    effects.cache = new SessionCache({ dir: cacheDirectory(env), awsCliDir, now, debug: context.debug, warn: context.warn });
+  }
+  return effects;
 }
 
 /** AWSROLE_STS_TIMEOUT: seconds one STS attempt may take (default 10). */
@@ -53,6 +84,7 @@ function lazyStsCaller(timeoutMs: number | undefined): StsCaller {
   caller ??= import('../sts/client.js').then((module) => module.createStsCaller(timeoutMs));
   return {
     assumeRole: async (...args) => (await caller!).assumeRole(...args),
+    getSessionToken: async (...args) => (await caller!).getSessionToken(...args),
     getCallerIdentity: async (...args) => (await caller!).getCallerIdentity(...args),
   };
 }

@@ -161,6 +161,8 @@ class ChainResolver {
 
     const mfaSerial = settingOr(profile, 'mfa_serial');
     if (mfaSerial) step.mfaSerial = mfaSerial;
+    const mfaProcess = settingOr(profile, 'mfa_process');
+    if (mfaSerial && mfaProcess) step.mfaProcess = mfaProcess;
     return step;
   }
 

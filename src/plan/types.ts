@@ -48,6 +48,8 @@ export interface AssumeRoleStep {
   externalId?: Planned<string>;
   durationSeconds?: Planned<number>;
   mfaSerial?: Planned<string>;
+  /** A command that prints the MFA code (`mfa_process`), for YubiKey and password-manager users. */
+  mfaProcess?: Planned<string>;
   sts: StsTarget;
 }
 

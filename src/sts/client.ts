@@ -43,19 +43,22 @@ export function createStsCaller(timeoutMs = DEFAULT_TIMEOUT_MS): StsCaller {
           TokenCode: request.mfaCode,
         })),
       );
-      const issued = response.Credentials;
-      if (!issued?.AccessKeyId || !issued.SecretAccessKey || !issued.SessionToken || !issued.Expiration) {
-        throw new StsRefusal('IncompleteResponse', 'AssumeRole returned no complete credentials');
-      }
       return {
-        credentials: {
-          accessKeyId: issued.AccessKeyId,
-          secretAccessKey: issued.SecretAccessKey,
-          sessionToken: issued.SessionToken,
-          expiration: new Date(issued.Expiration),
-        },
+        credentials: completeCredentials(response.Credentials, 'AssumeRole'),
         assumedRoleArn: response.AssumedRoleUser?.Arn ?? request.roleArn,
       };
+    },
+
+    async getSessionToken(target, credentials, request): Promise<AssumedRole['credentials']> {
+      const sdk = await loadSdk();
+      const response = await withClient(sdk, target, credentials, timeoutMs, (client) =>
+        client.send(new sdk.GetSessionTokenCommand({
+          SerialNumber: request.mfaSerial,
+          TokenCode: request.mfaCode,
+          DurationSeconds: request.durationSeconds,
+        })),
+      );
+      return completeCredentials(response.Credentials, 'GetSessionToken');
     },
 
     async getCallerIdentity(target, credentials): Promise<CallerIdentity> {
@@ -65,6 +68,20 @@ export function createStsCaller(timeoutMs = DEFAULT_TIMEOUT_MS): StsCaller {
       );
       return { account: response.Account ?? '', arn: response.Arn ?? '', userId: response.UserId ?? '' };
     },
+  };
+}
+
+type IssuedCredentials = { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date };
+
+function completeCredentials(issued: IssuedCredentials | undefined, action: string): AssumedRole['credentials'] {
+  if (!issued?.AccessKeyId || !issued.SecretAccessKey || !issued.SessionToken || !issued.Expiration) {
+    throw new StsRefusal('IncompleteResponse', `${action} returned no complete credentials`);
+  }
+  return {
+    accessKeyId: issued.AccessKeyId,
+    secretAccessKey: issued.SecretAccessKey,
+    sessionToken: issued.SessionToken,
+    expiration: new Date(issued.Expiration),
   };
 }
 

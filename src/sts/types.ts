@@ -22,9 +22,17 @@ export interface CallerIdentity {
   userId: string;
 }
 
+export interface SessionTokenRequest {
+  mfaSerial: string;
+  mfaCode: string;
+  durationSeconds: number;
+}
+
 /** The STS calls awsrole makes, as an effect the executor receives (tests can pass their own). */
 export interface StsCaller {
   assumeRole(target: StsTarget, credentials: Credentials, request: AssumeRoleRequest): Promise<AssumedRole>;
+  /** An MFA session (GetSessionToken) for long-term IAM user keys. */
+  getSessionToken(target: StsTarget, credentials: Credentials, request: SessionTokenRequest): Promise<AssumedRole['credentials']>;
   getCallerIdentity(target: StsTarget, credentials: Credentials): Promise<CallerIdentity>;
 }
 

@@ -5,7 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runAwsrole, runPython, REPO_ROOT } from '../support/cli.js';
 import { startMoto, type MotoServer, type UserCredentials } from '../support/moto.js';
 import { createSandbox, type Sandbox } from '../support/sandbox.js';
@@ -106,10 +106,20 @@ role_arn = ${roleArn('A')}
 source_profile = base
 mfa_serial = arn:aws:iam::123456789012:mfa/alice
 
+[profile with-mfa-chained]
+role_arn = ${roleArn('B')}
+source_profile = a
+mfa_serial = arn:aws:iam::123456789012:mfa/alice
+
 [profile sdk-c]
 credential_process = node ${join(REPO_ROOT, 'bin/awsrole.js')} credential-process c
 `);
   env = { ...sandbox.env(moto), USER: 'tester' };
+});
+
+// These tests are about resolving and calling STS: each starts from an empty session cache.
+beforeEach(async () => {
+  await runAwsrole(['cache', 'clear'], { env });
 });
 
 afterAll(async () => {
@@ -219,14 +229,16 @@ describe('MFA', () => {
     expect(result.stderr).toMatch(/--mfa-code/);
   });
 
-  it('sends --mfa-code with the serial to STS', async () => {
+  it('sends --mfa-code with the serial when the source is a role session', async () => {
     await moto.startRecording();
-    const result = await runAwsrole(['use', 'with-mfa', '--shell', 'bash', '--mfa-code', '123456'], { env });
+    const result = await runAwsrole(['use', 'with-mfa-chained', '--shell', 'bash', '--mfa-code', '123456'], { env });
     const calls = await moto.recordedStsActions();
     await moto.stopRecording();
     expect(result.code).toBe(0);
-    expect(calls).toHaveLength(1);
-    expect(calls[0]!.params).toMatchObject({ SerialNumber: 'arn:aws:iam::123456789012:mfa/alice', TokenCode: '123456' });
+    expect(calls.map((call) => [call.params.RoleArn, call.params.SerialNumber, call.params.TokenCode])).toEqual([
+      [roleArn('A'), undefined, undefined],
+      [roleArn('B'), 'arn:aws:iam::123456789012:mfa/alice', '123456'],
+    ]);
   });
 });
 
@@ -320,7 +332,7 @@ describe('explain and list', () => {
     const profiles = JSON.parse(result.stdout) as Array<{ name: string }>;
     expect(profiles.map((p) => p.name)).toEqual([
       'a', 'b', 'bad-source', 'base', 'c', 'denied', 'ext-bad', 'ext-ok', 'from-env',
-      'loop-a', 'loop-b', 'mixed', 'nasty', 'orphan', 'sdk-c', 'self', 'split', 'via-mixed', 'with-mfa',
+      'loop-a', 'loop-b', 'mixed', 'nasty', 'orphan', 'sdk-c', 'self', 'split', 'via-mixed', 'with-mfa', 'with-mfa-chained',
     ]);
     expect(profiles.find((p) => p.name === 'c')).toEqual({ name: 'c', kind: 'role', roleArn: roleArn('C'), source: 'b', region: 'eu-west-1' });
     expect(profiles.find((p) => p.name === 'base')).toMatchObject({ kind: 'static keys' });

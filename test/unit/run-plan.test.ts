@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Credentials } from '../../src/credentials.js';
 import { AwsroleError, ExitCode } from '../../src/errors.js';
 import type { AssumeRoleStep, Plan, StsTarget } from '../../src/plan/types.js';
-import { runPlan, type Effects } from '../../src/run-plan.js';
-import { StsRefusal, StsUnreachable, type AssumeRoleRequest, type StsCaller } from '../../src/sts/types.js';
+import { noMfaCode, runPlan, type Effects } from '../../src/run-plan.js';
+import { StsRefusal, StsUnreachable, type AssumeRoleRequest, type SessionTokenRequest, type StsCaller } from '../../src/sts/types.js';
 
 const STS: StsTarget = {
   region: { value: 'eu-west-1', source: { kind: 'default', reason: 'test' } },
@@ -42,16 +42,36 @@ function fakeSts(fail?: { role: string; error: Error }) {
         assumedRoleArn: `arn:aws:sts::123456789012:assumed-role/${role}/awsrole-test`,
       };
     },
+    async getSessionToken(_target, credentials: Credentials, request) {
+      sessionTokens.push({ caller: credentials.accessKeyId, request });
+      return { accessKeyId: 'ASIAMFASESSION', secretAccessKey: 'mfa-secret', sessionToken: 'mfa-token', expiration: new Date('2030-01-01T00:00:00Z') };
+    },
     async getCallerIdentity() {
       throw new Error('not used');
     },
   };
-  return { sts, calls };
+  const sessionTokens: Array<{ caller: string; request: SessionTokenRequest }> = [];
+  return { sts, calls, sessionTokens };
 }
 
+const warnings: string[] = [];
+
 function effects(sts: StsCaller, extra: Partial<Effects> = {}): Effects {
-  return { env: {}, sts: () => sts, debug: () => {}, ...extra };
+  return {
+    env: {},
+    sts: () => sts,
+    mfaCode: noMfaCode,
+    now: () => new Date('2029-12-31T00:00:00Z'),
+    minTtlSeconds: 300,
+    refresh: false,
+    mfaSessionSeconds: 129600,
+    debug: () => {},
+    warn: (message) => warnings.push(message),
+    ...extra,
+  };
 }
+
+const answer = (code: string) => async () => code;
 
 async function failure(promise: Promise<unknown>): Promise<AwsroleError> {
   const error = await promise.then(() => undefined, (e: unknown) => e);
@@ -106,36 +126,43 @@ describe(runPlan.name, () => {
     expect(error.hint).toBe('the endpoint comes from $AWS_ENDPOINT_URL_STS');
   });
 
-  it.each([
-    ['no code', undefined, /needs an MFA code for arn:aws:iam::123456789012:mfa\/alice \(\/cfg:9\)/],
-    ['a code that is not 6 digits', '12345', /--mfa-code must be 6 digits/],
-  ])('refuses an MFA hop with %s (exit 2)', async (_name, mfaCode, message) => {
+  it('refuses an MFA hop without a code source (exit 2), before any call', async () => {
     const { sts, calls } = fakeSts();
     const plan: Plan = { profile: 'm', steps: [KEYS, hop('m', 'M', { mfaSerial: { value: 'arn:aws:iam::123456789012:mfa/alice', source: file(9) } })] };
-    const error = await failure(runPlan(plan, effects(sts, mfaCode ? { mfaCode } : {})));
+    const error = await failure(runPlan(plan, effects(sts)));
     expect(error.exitCode).toBe(ExitCode.usage);
-    expect(error.message).toMatch(message);
+    expect(error.message).toMatch(/needs an MFA code for arn:aws:iam::123456789012:mfa\/alice/);
     expect(calls).toEqual([]);
   });
 
-  it('sends the MFA serial and code, external id and duration of a hop', async () => {
-    const { sts, calls } = fakeSts();
+  it('assumes a role of long-term keys through one MFA session (GetSessionToken), without chaining', async () => {
+    const { sts, calls, sessionTokens } = fakeSts();
+    const serial = { value: 'arn:aws:iam::123456789012:mfa/alice', source: file(9) };
     const plan: Plan = {
       profile: 'm',
-      steps: [KEYS, hop('m', 'M', {
-        mfaSerial: { value: 'arn:aws:iam::123456789012:mfa/alice', source: file(9) },
-        externalId: { value: 'ext-1', source: file(10) },
-        durationSeconds: { value: 7200, source: file(11) },
-      })],
+      steps: [KEYS, hop('m', 'M', { mfaSerial: serial, externalId: { value: 'ext-1', source: file(10) }, durationSeconds: { value: 7200, source: file(11) } })],
     };
-    await runPlan(plan, effects(sts, { mfaCode: '123456' }));
-    expect(calls[0]!.request).toEqual({
-      roleArn: 'arn:aws:iam::123456789012:role/M',
-      sessionName: 'awsrole-test',
-      externalId: 'ext-1',
-      durationSeconds: 7200,
-      mfaSerial: 'arn:aws:iam::123456789012:mfa/alice',
-      mfaCode: '123456',
-    });
+    await runPlan(plan, effects(sts, { mfaCode: answer('123456') }));
+    expect(sessionTokens).toEqual([{ caller: 'AKIAEXAMPLEBASE00001', request: { mfaSerial: serial.value, mfaCode: '123456', durationSeconds: 129600 } }]);
+    // Signed by the MFA session; no serial or code of its own; the 2-hour duration is kept.
+    expect(calls).toEqual([{ caller: 'ASIAMFASESSION', request: { roleArn: 'arn:aws:iam::123456789012:role/M', sessionName: 'awsrole-test', externalId: 'ext-1', durationSeconds: 7200 } }]);
+  });
+
+  it('sends the MFA serial and code with AssumeRole when the source is a role session', async () => {
+    const { sts, calls, sessionTokens } = fakeSts();
+    const serial = { value: 'arn:aws:iam::123456789012:mfa/alice', source: file(9) };
+    const plan: Plan = { profile: 'm', steps: [KEYS, hop('a', 'A'), hop('m', 'M', { mfaSerial: serial })] };
+    await runPlan(plan, effects(sts, { mfaCode: answer('654321') }));
+    expect(sessionTokens).toEqual([]);
+    expect(calls[1]).toEqual({ caller: 'ASIAA', request: { roleArn: 'arn:aws:iam::123456789012:role/M', sessionName: 'awsrole-test', mfaSerial: serial.value, mfaCode: '654321' } });
+  });
+
+  it('caps a chained hop at one hour with a warning, instead of an STS failure', async () => {
+    const { sts, calls } = fakeSts();
+    warnings.length = 0;
+    const plan: Plan = { profile: 'b', steps: [KEYS, hop('a', 'A', { durationSeconds: { value: 7200, source: file(12) } }), hop('b', 'B', { durationSeconds: { value: 7200, source: file(13) } })] };
+    await runPlan(plan, effects(sts));
+    expect(calls.map((c) => c.request.durationSeconds)).toEqual([7200, 3600]);
+    expect(warnings).toEqual(['profile b: 7200 s asked (/cfg:13), but a role assumed through another role lasts 1 hour at most (STS rule): asking for 3600 s']);
   });
 });

@@ -1,0 +1,78 @@
+/**
+ * Files that hold secrets: written whole or not at all, private from the first byte, and read
+ * without following a symlink someone planted in their place.
+ */
+import { randomBytes } from 'node:crypto';
+import { closeSync, constants, fchmodSync, fstatSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+// Not defined on Windows, where there are no such flags; 0 leaves them out.
+const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+const O_NONBLOCK = constants.O_NONBLOCK ?? 0;
+
+/** Strict UTF-8: a file with broken bytes is corrupt, not silently patched with U+FFFD. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Replaces `path` with `text` so that a reader sees either the old file or the new one, never a
+ * part. The temporary file is created in the same directory (rename is atomic only within one
+ * file system) under a random name with O_EXCL (never someone else's file, never a symlink), and
+ * with mode 0600 in the open() call itself: the umask can only narrow that, so there is no moment
+ * when the secret is readable by others. rename() replaces a symlink at `path`, it does not
+ * follow it.
+ */
+export function writeFileAtomic(path: string, text: string): void {
+  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(8).toString('hex')}.tmp`);
+  const fd = openSync(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | O_NOFOLLOW, 0o600);
+  try {
+    try {
+      // Exactly 0600 even under an odd umask that also took the owner's bits away.
+      fchmodSync(fd, 0o600);
+      writeFileSync(fd, text);
+      fsyncSync(fd); // the data is on disk before the name points at it
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, path);
+  } catch (error) {
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // The first error is the one worth reporting.
+    }
+    throw error;
+  }
+}
+
+/** A regular file's text and its status, both taken from one open descriptor (no race between them). */
+export interface FileRead {
+  text: string;
+  stats: Stats;
+}
+
+/**
+ * Reads `path` if it exists: undefined when it does not. Throws for a symlink at `path` (ELOOP:
+ * O_NOFOLLOW), for anything but a regular file (O_NONBLOCK so that a planted FIFO cannot hang
+ * us), for bytes that are not UTF-8, and for any other error.
+ */
+export function readFileWithStats(path: string): FileRead | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) throw new Error(`not a regular file (${path})`);
+    return { text: utf8.decode(readFileSync(fd)), stats };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The text of `path`, or undefined when it does not exist; see readFileWithStats for what throws. */
+export function readFileIfPresent(path: string): string | undefined {
+  return readFileWithStats(path)?.text;
+}

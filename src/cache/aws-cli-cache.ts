@@ -1,0 +1,229 @@
+// The AWS CLI's assume-role cache (~/.aws/cli/cache/<key>.json), read and written as botocore
+// does, so a session obtained by either tool serves the other. Rules cited from botocore 1.43
+// (credentials.py: BaseAssumeRoleCredentialFetcher, CachedCredentialFetcher, AssumeRoleProvider;
+// utils.py: JSONFileCache) and awscli (customizations/assumerole.py, scalarparse.py).
+
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  chmodSync, closeSync, constants, existsSync, fchmodSync, fstatSync, fsyncSync, lstatSync, mkdirSync,
+  openSync, readFileSync, renameSync, unlinkSync, writeSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { AssumedRole } from '../sts/types.js';
+
+/** The AssumeRole arguments botocore puts in its cache key; only the ones that are configured. */
+export interface AwsCliCacheArgs {
+  RoleArn: string;
+  RoleSessionName?: string;
+  ExternalId?: string;
+  SerialNumber?: string;
+  DurationSeconds?: number;
+}
+
+/** awscli/customizations/assumerole.py: CACHE_DIR = ~/.aws/cli/cache (also for web identity). */
+export function awsCliCacheDir(home: string): string {
+  return join(home, '.aws', 'cli', 'cache');
+}
+
+/**
+ * botocore's `_create_cache_key`: sha1(json.dumps(args, sort_keys=True).encode('utf-8')).hexdigest(),
+ * then `_make_file_safe` (':' and '/' → '_', a no-op on hex). `args` are the AssumeRole kwargs:
+ * RoleArn plus whatever the profile configures (AssumeRoleProvider adds a key when its setting is
+ * not None, so an empty external_id counts). An empty or absent RoleSessionName makes botocore
+ * generate `botocore-session-<epoch>` and drop it from the key. DurationSeconds is `int(...)`.
+ */
+export function awsCliCacheKey(args: AwsCliCacheArgs): string {
+  const members: [string, string][] = [];
+  for (const [name, value] of Object.entries(args) as [string, unknown][]) {
+    if (value === undefined) continue;
+    if (name === 'RoleSessionName' && value === '') continue;
+    if (typeof value === 'number') {
+      if (!Number.isSafeInteger(value)) throw new RangeError(`DurationSeconds must be an integer, not ${value}`);
+      members.push([name, String(value)]); // json.dumps of a Python int: its decimal digits
+    } else {
+      members.push([name, pythonJsonString(String(value))]);
+    }
+  }
+  // sort_keys=True sorts by code point; the names are ASCII, so JS's default sort agrees.
+  members.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const text = `{${members.map(([name, json]) => `${pythonJsonString(name)}: ${json}`).join(', ')}}`;
+  return createHash('sha1').update(text, 'utf8').digest('hex').replace(/[:/\\]/g, '_');
+}
+
+/**
+ * json.dumps(str) with the default ensure_ascii=True: `\\` and `"` escaped, every character outside
+ * ' '..'~' escaped (ESCAPE_ASCII = r'([\\"]|[^\ -~])') — \n \r \t \b \f by name, the rest as
+ * lowercase \uXXXX per UTF-16 unit, so astral characters become surrogate pairs, as in Python.
+ */
+function pythonJsonString(value: string): string {
+  const named: Record<string, string> = { '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' };
+  const body = value.replace(/[\\"]|[^ -~]/g, (ch) => named[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `"${body}"`;
+}
+
+/**
+ * The cached session for `args`, or undefined when there is none usable: missing, unreadable,
+ * not a regular file (a symlink is not followed), not JSON, or without all four Credentials.
+ * botocore raises on some of these (a truncated file, a naive Expiration); we treat them as a miss.
+ * The expiry is returned as found: the caller decides whether enough time remains (botocore
+ * reuses an entry only while >= 15 minutes remain: CachedCredentialFetcher._is_expired).
+ */
+export function readAwsCliSession(dir: string, args: AwsCliCacheArgs): { assumed: AssumedRole; path: string } | undefined {
+  const path = cachePath(dir, args);
+  let text: string;
+  try {
+    if (NOFOLLOW === 0 && lstatSync(path).isSymbolicLink()) return undefined; // no O_NOFOLLOW (Windows)
+    // O_NONBLOCK: a FIFO planted at the path must not hang us; it has no effect on regular files.
+    const fd = openSync(path, constants.O_RDONLY | NOFOLLOW | (constants.O_NONBLOCK ?? 0));
+    try {
+      if (!fstatSync(fd).isFile()) return undefined;
+      text = readFileSync(fd, 'utf8');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const creds = field(data, 'Credentials');
+  const accessKeyId = field(creds, 'AccessKeyId');
+  const secretAccessKey = field(creds, 'SecretAccessKey');
+  const sessionToken = field(creds, 'SessionToken');
+  const expirationText = field(creds, 'Expiration');
+  if (!nonEmpty(accessKeyId) || !nonEmpty(secretAccessKey) || !nonEmpty(sessionToken) || typeof expirationText !== 'string') {
+    return undefined;
+  }
+  const expiration = parseExpiration(expirationText);
+  if (!expiration) return undefined;
+  const arn = field(field(data, 'AssumedRoleUser'), 'Arn');
+  return {
+    assumed: {
+      credentials: { accessKeyId, secretAccessKey, sessionToken, expiration },
+      assumedRoleArn: typeof arn === 'string' ? arn : '',
+    },
+    path,
+  };
+}
+
+/**
+ * Writes the session where botocore looks for it, in the shape it writes: the AssumeRole response
+ * (Credentials, AssumedRoleUser) with Credentials.AccountId taken from the assumed-role ARN, as
+ * botocore adds it (_add_account_id_to_response). botocore's reader needs only the four
+ * Credentials; AssumedRoleId is unknown to us and omitted, as is ResponseMetadata.
+ *
+ * Expiration is written as STS sends it and the AWS CLI v1 stores it: `YYYY-MM-DDTHH:MM:SSZ`
+ * (whole seconds, rounded down so we never claim more time than STS granted).
+ *
+ * Like JSONFileCache.__setitem__: create the directories if needed, write a temp file beside the
+ * target, fsync, rename over `<key>.json`. Stricter than botocore: directories we create are 0700
+ * (botocore: os.makedirs, 0777 & ~umask, so usually 0755) and the temp file is opened
+ * O_EXCL|O_NOFOLLOW and set to 0600 whatever the umask (botocore: mkstemp, 0600). rename replaces
+ * a symlink at the target rather than writing through it. An existing directory is left as it is.
+ * Throws on I/O errors: the caller decides whether a cache failure matters.
+ */
+export function writeAwsCliSession(dir: string, args: AwsCliCacheArgs, assumed: AssumedRole): void {
+  const { accessKeyId, secretAccessKey, sessionToken, expiration } = assumed.credentials;
+  const accountId = /^arn:[^:]+:sts::(\d{12}):/.exec(assumed.assumedRoleArn)?.[1];
+  const response = {
+    Credentials: {
+      AccessKeyId: accessKeyId,
+      SecretAccessKey: secretAccessKey,
+      SessionToken: sessionToken,
+      Expiration: `${expiration.toISOString().slice(0, 19)}Z`,
+      ...(accountId ? { AccountId: accountId } : {}),
+    },
+    ...(assumed.assumedRoleArn ? { AssumedRoleUser: { Arn: assumed.assumedRoleArn } } : {}),
+  };
+
+  makeDirectories(dir);
+  const target = cachePath(dir, args);
+  const temp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
+  const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NOFOLLOW, 0o600);
+  try {
+    try {
+      fchmodSync(fd, 0o600);
+      writeSync(fd, JSON.stringify(response));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, target);
+  } catch (error) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // already gone
+    }
+    throw error;
+  }
+}
+
+/** Deletes the cached session for `args` (a symlink there is removed, not followed). True if one was there. */
+export function removeAwsCliSession(dir: string, args: AwsCliCacheArgs): boolean {
+  try {
+    unlinkSync(cachePath(dir, args));
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const NOFOLLOW: number = constants.O_NOFOLLOW ?? 0;
+
+/** JSONFileCache._convert_cache_key: <dir>/<key>.json */
+function cachePath(dir: string, args: AwsCliCacheArgs): string {
+  return join(dir, `${awsCliCacheKey(args)}.json`);
+}
+
+/** os.makedirs(dir, exist_ok=True), but each directory it creates is 0700 whatever the umask. */
+function makeDirectories(dir: string): void {
+  if (existsSync(dir)) return;
+  makeDirectories(dirname(dir));
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return; // made meanwhile by someone else
+    throw error;
+  }
+  chmodSync(dir, 0o700);
+}
+
+function field(value: unknown, name: string): unknown {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)[name] : undefined;
+}
+
+function nonEmpty(value: unknown): value is string {
+  return typeof value === 'string' && value !== '';
+}
+
+/**
+ * The three spellings writers leave in this cache, each with optional fractional seconds:
+ *   `…Z`       the AWS CLI v1 (cli_timestamp_format wire, its default: STS's own text);
+ *   `…+00:00`  the AWS CLI with cli_timestamp_format iso8601 (v2's default): datetime.isoformat();
+ *   `…UTC`     botocore/boto3 with a JSONFileCache: strftime('%Y-%m-%dT%H:%M:%S%Z').
+ * botocore reads them with dateutil.parser.parse; any ±HH:MM offset is accepted here too.
+ * A time without a zone is refused: botocore would crash comparing it with an aware `now`.
+ */
+const EXPIRATION = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|UTC|([+-])(\d{2}):(\d{2}))$/;
+
+function parseExpiration(text: string): Date | undefined {
+  const m = EXPIRATION.exec(text);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const millis = Number((m[7] ?? '').padEnd(3, '0').slice(0, 3));
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second, millis));
+  const valid = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day &&
+    date.getUTCHours() === hour && date.getUTCMinutes() === minute && date.getUTCSeconds() === second;
+  if (!valid) return undefined;
+  const offsetMinutes = m[9] ? (m[9] === '-' ? -1 : 1) * (Number(m[10]) * 60 + Number(m[11])) : 0;
+  return new Date(date.getTime() - offsetMinutes * 60_000);
+}

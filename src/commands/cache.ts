@@ -1,0 +1,84 @@
+import { userInfo } from 'node:os';
+import { awsCliArgs } from '../cache/keys.js';
+import { SessionCache, type SessionEntry } from '../cache/sessions.js';
+import { loadConfig } from '../config/load.js';
+import { awsCliCacheDirectory, cacheDirectory } from '../env.js';
+import { resolvePlan } from '../plan/resolve.js';
+import type { CommandContext } from './context.js';
+
+function openCache(context: CommandContext, cliCache: boolean | undefined): SessionCache {
+  const awsCliDir = cliCache === false ? undefined : awsCliCacheDirectory(context.env);
+  return new SessionCache({ dir: cacheDirectory(context.env), awsCliDir, now: () => new Date(), debug: context.debug, warn: context.warn });
+}
+
+interface CacheRow {
+  profile: string;
+  kind: SessionEntry['kind'];
+  /** The role ARN, or the MFA serial of an MFA session. */
+  subject: string;
+  expiration: string;
+  secondsLeft: number;
+}
+
+/** The cached sessions, soonest to expire last; never a secret. */
+export function cacheListCommand(options: { json?: boolean }, context: CommandContext): void {
+  const now = Date.now();
+  const rows: CacheRow[] = openCache(context, false)
+    .entries()
+    .map(({ entry }) => ({
+      profile: entry.profile,
+      kind: entry.kind,
+      subject: entry.subject,
+      expiration: entry.expiration,
+      secondsLeft: Math.max(0, Math.floor((new Date(entry.expiration).getTime() - now) / 1000)),
+    }))
+    .sort((a, b) => a.profile.localeCompare(b.profile) || a.kind.localeCompare(b.kind));
+  if (options.json) {
+    context.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    return;
+  }
+  if (rows.length === 0) {
+    context.info(`no cached sessions in ${cacheDirectory(context.env)}`);
+    return;
+  }
+  const table = [['PROFILE', 'KIND', 'ROLE / MFA DEVICE', 'EXPIRES', 'LEFT']].concat(
+    rows.map((row) => [row.profile, row.kind, row.subject, row.expiration.replace(/\.\d{3}Z$/, 'Z'), formatLeft(row.secondsLeft)]),
+  );
+  const widths = table[0]!.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));
+  context.stdout.write(table.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n') + '\n');
+}
+
+function formatLeft(seconds: number): string {
+  if (seconds === 0) return 'expired';
+  const hours = Math.floor(seconds / 3600);
+  const minutes = Math.floor((seconds % 3600) / 60);
+  return hours > 0 ? `${hours}h${String(minutes).padStart(2, '0')}m` : `${minutes}m${String(seconds % 60).padStart(2, '0')}s`;
+}
+
+/**
+ * Removes cached sessions: those a profile's hops produced (or every one), in awsrole's cache and
+ * the matching entries of the AWS CLI's cache, so that the next run really obtains new ones.
+ */
+export function cacheClearCommand(profile: string | undefined, options: { cliCache?: boolean }, context: CommandContext): void {
+  const cache = openCache(context, options.cliCache);
+  let removed = 0;
+  for (const { key, entry } of cache.entries()) {
+    if (profile === undefined || entry.profile === profile) removed += Number(cache.remove(key));
+  }
+  const config = loadConfig(context.env);
+  const names = profile === undefined ? [...config.profiles.keys()] : [profile];
+  for (const name of names) {
+    let plan;
+    try {
+      plan = resolvePlan({ config, env: context.env, localUser: () => userInfo().username }, name);
+    } catch (error) {
+      // Only a profile named on the command line must resolve; others may be broken or partial.
+      if (profile !== undefined) throw error;
+      context.debug(`cache clear: skipping profile ${name}: ${(error as Error).message}`);
+      continue;
+    }
+    const last = plan.steps.at(-1);
+    if (last?.kind === 'assume-role' && last.profile === name) removed += Number(cache.removeAwsCli(awsCliArgs(last)));
+  }
+  context.info(`removed ${removed} cached session${removed === 1 ? '' : 's'}`);
+}
