@@ -137,6 +137,15 @@ withCommonOptions(program.command('unset'))
     unsetCommand(options, context(options));
   });
 
+withCredentialOptions(program.command('whoami'))
+  .description('who AWS says you are (GetCallerIdentity): for a profile, or for the credentials in the environment')
+  .argument('[profile]', 'profile name (default: the AWS_* credentials in the environment)')
+  .addHelpText('after', examples('awsrole whoami prod-admin', 'eval "$(awsrole use prod-admin)" && awsrole whoami --json'))
+  .action(async (profile: string | undefined, options: CredentialOptions & CommonOptions) => {
+    const { whoamiCommand } = await import('./commands/whoami.js');
+    await whoamiCommand(profile, options, context(options));
+  });
+
 const cache = program.command('cache').description('the cached sessions: list them, clear them');
 
 withCommonOptions(cache.command('list'))

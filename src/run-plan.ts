@@ -4,9 +4,10 @@ import { awsCliArgs, hopCacheKey, hopIdentity, keysIdentity, mfaSessionKey } fro
 import type { SessionCache } from './cache/sessions.js';
 import type { Credentials, Session } from './credentials.js';
 import type { Env } from './env.js';
-import { ConfigError, UsageError } from './errors.js';
+import { UsageError } from './errors.js';
 import { maskAccessKeyId } from './mask.js';
-import type { AssumeRoleStep, EnvironmentStep, Plan, Step } from './plan/types.js';
+import type { AssumeRoleStep, Plan, SourceStep } from './plan/types.js';
+import { sourceCredentials } from './sources/index.js';
 import { describeSource } from './plan/where.js';
 import type { AssumedRole, AssumeRoleRequest, StsCaller } from './sts/types.js';
 
@@ -37,6 +38,8 @@ export interface Effects {
   mfaSessionSeconds: number;
   debug: (message: string) => void;
   warn: (message: string) => void;
+  /** Where a credential_process helper's own messages go. */
+  stderr: NodeJS.WritableStream;
 }
 
 /** A hop with everything decided before any call: its duration, its cache key, its MFA route. */
@@ -57,17 +60,18 @@ interface DecidedHop {
  */
 export async function runPlan(plan: Plan, effects: Effects): Promise<Session> {
   const [first, ...rest] = plan.steps;
+  if (first.kind === 'assume-role') throw new Error('a plan cannot start with assume-role');
   const hops = rest.map((step, index) => {
     if (step.kind !== 'assume-role') throw new Error(`plan step ${index + 2} is ${step.kind}; only assume-role can follow`);
     return step;
   });
-  const source = firstCredentials(first, effects);
-  const decided = decideHops(first, source, hops, effects);
+  const source = await sourceCredentials(first, effects);
+  const decided = decideHops(first, source.identity, hops, effects);
   const validUntil = new Date(effects.now().getTime() + effects.minTtlSeconds * 1000);
 
   let start = 0;
-  let credentials: Credentials = source;
-  let caller = describeCaller(first, source);
+  let credentials: Credentials = source.credentials;
+  let caller = source.caller;
   if (effects.cache && !effects.refresh) {
     for (let i = decided.length - 1; i >= 0; i--) {
       const hit = effects.cache.findRole(decided[i]!.key, decided[i]!.cliArgs, validUntil);
@@ -93,8 +97,8 @@ export async function runPlan(plan: Plan, effects: Effects): Promise<Session> {
   return session;
 }
 
-function decideHops(first: Step, source: Credentials, hops: AssumeRoleStep[], effects: Effects): DecidedHop[] {
-  let identity = keysIdentity(source);
+function decideHops(first: SourceStep, sourceIdentity: string, hops: AssumeRoleStep[], effects: Effects): DecidedHop[] {
+  let identity = sourceIdentity;
   return hops.map((step, index) => {
     const chained = index > 0;
     const durationSeconds = cappedDuration(step, chained, effects);
@@ -186,42 +190,6 @@ function mfaRequest(step: AssumeRoleStep): MfaCodeRequest {
   const request: MfaCodeRequest = { serial: step.mfaSerial!.value, profile: step.profile };
   if (step.mfaProcess) request.mfaProcess = { command: step.mfaProcess.value, origin: describeSource(step.mfaProcess.source) };
   return request;
-}
-
-function firstCredentials(step: Step, effects: Effects): Credentials {
-  switch (step.kind) {
-    case 'static-keys': {
-      effects.debug(`profile ${step.profile}: static keys ${maskAccessKeyId(step.accessKeyId.value)} from ${describeSource(step.accessKeyId.source)}`);
-      const credentials: Credentials = { accessKeyId: step.accessKeyId.value, secretAccessKey: step.secretAccessKey.value };
-      if (step.sessionToken) credentials.sessionToken = step.sessionToken.value;
-      return credentials;
-    }
-    case 'environment':
-      return environmentCredentials(step, effects);
-    case 'assume-role':
-      throw new Error('a plan cannot start with assume-role');
-  }
-}
-
-function environmentCredentials(step: EnvironmentStep, effects: Effects): Credentials {
-  const { env } = effects;
-  const accessKeyId = env.AWS_ACCESS_KEY_ID;
-  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
-  if (!accessKeyId || !secretAccessKey) {
-    throw new ConfigError(
-      `profile "${step.profile}" takes its source credentials from the environment, but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set (${describeSource(step.source)})`,
-    );
-  }
-  effects.debug(`profile ${step.profile}: source credentials ${maskAccessKeyId(accessKeyId)} from the environment`);
-  const credentials: Credentials = { accessKeyId, secretAccessKey };
-  const token = env.AWS_SESSION_TOKEN || env.AWS_SECURITY_TOKEN;
-  if (token) credentials.sessionToken = token;
-  return credentials;
-}
-
-function describeCaller(step: Step, credentials: Credentials): string {
-  const key = maskAccessKeyId(credentials.accessKeyId);
-  return step.kind === 'environment' ? `environment keys ${key}` : `keys ${key} of profile "${step.profile}"`;
 }
 
 /** For callers without an MFA source: fail with how to pass a code. */

@@ -58,6 +58,7 @@ export function effectsFor(options: CredentialOptions, context: CommandContext):
     mfaSessionSeconds,
     debug: context.debug,
     warn: context.warn,
+    stderr: context.stderr,
   };
   if (options.cache !== false) {
     const awsCliDir = options.cliCache === false ? undefined : awsCliCacheDirectory(env);
@@ -84,6 +85,7 @@ function lazyStsCaller(timeoutMs: number | undefined): StsCaller {
   caller ??= import('../sts/client.js').then((module) => module.createStsCaller(timeoutMs));
   return {
     assumeRole: async (...args) => (await caller!).assumeRole(...args),
+    assumeRoleWithWebIdentity: async (...args) => (await caller!).assumeRoleWithWebIdentity(...args),
     getSessionToken: async (...args) => (await caller!).getSessionToken(...args),
     getCallerIdentity: async (...args) => (await caller!).getCallerIdentity(...args),
   };

@@ -24,6 +24,16 @@ function headline(step: Step): string {
       return `credentials from the environment (AWS_ACCESS_KEY_ID…), for profile "${step.profile}"`;
     case 'assume-role':
       return `AssumeRole ${step.roleArn.value}  [profile "${step.profile}", ${describeSource(step.roleArn.source)}]`;
+    case 'web-identity':
+      return `AssumeRoleWithWebIdentity ${step.roleArn.value}  [profile "${step.profile}", ${describeSource(step.roleArn.source)}]`;
+    case 'process':
+      return `credential_process of profile "${step.profile}"`;
+    case 'instance-metadata':
+      return `EC2 instance role from the instance metadata service, for profile "${step.profile}"`;
+    case 'container':
+      return `container (ECS/EKS) credentials endpoint, for profile "${step.profile}"`;
+    case 'sso':
+      return `SSO role ${step.roleName.value} in account ${step.accountId.value}  [profile "${step.profile}"]`;
   }
 }
 
@@ -39,6 +49,29 @@ function details(step: Step): Array<[string, string]> {
     }
     case 'environment':
       return [['because', `credential_source = Environment  (${describeSource(step.source)})`]];
+    case 'instance-metadata':
+      return [['because', `credential_source = Ec2InstanceMetadata  (${describeSource(step.source)})`]];
+    case 'container':
+      return [['because', `credential_source = EcsContainer  (${describeSource(step.source)})`]];
+    case 'process':
+      // The command is shown: it is configuration, and it is what a reader needs to check.
+      return [['command', show(step.command)]];
+    case 'web-identity': {
+      const rows: Array<[string, string]> = [['token file', show(step.tokenFile)], ['session name', show(step.sessionName)]];
+      if (step.durationSeconds) rows.push(['duration', show(step.durationSeconds)]);
+      rows.push(['sts endpoint', show(step.sts.endpoint)], ['sts region', show(step.sts.region)]);
+      return rows;
+    }
+    case 'sso': {
+      const rows: Array<[string, string]> = [
+        ['account', show(step.accountId)],
+        ['role name', show(step.roleName)],
+        ['start url', show(step.startUrl)],
+        ['sso region', show(step.ssoRegion)],
+      ];
+      if (step.sessionName) rows.push(['sso session', step.sessionName]);
+      return rows;
+    }
     case 'assume-role': {
       const rows: Array<[string, string]> = [['session name', show(step.sessionName)]];
       // AWS documents the external id as not secret; showing it helps debug a refused AssumeRole.

@@ -4,7 +4,8 @@ import { ConfigError, UsageError } from '../errors.js';
 import { didYouMean } from '../suggest.js';
 import { defaultSessionName } from './session-name.js';
 import { resolveRegion, resolveStsTarget } from './sts-target.js';
-import type { AssumeRoleStep, Plan, Planned, StaticKeysStep, Step, StsTarget } from './types.js';
+import { ssoStep, webIdentityFromEnvironment, webIdentityStep, type WebIdentityInputs } from './sources.js';
+import type { AssumeRoleStep, Plan, Planned, SourceStep, StaticKeysStep, Step, StsTarget } from './types.js';
 import { checkExternalId, checkRoleArn, checkSessionName, parseDuration } from './validate.js';
 import { formatOrigin, fromSetting } from './where.js';
 
@@ -59,7 +60,7 @@ class ChainResolver {
   resolveTop(profile: Profile): [Step, ...Step[]] {
     this.visited.push(profile.name);
     if (hasAssumeRoleSettings(profile)) return this.resolveAssumeRole(profile, true);
-    return [this.resolveSourceCredentials(profile, 'profile')];
+    return [this.resolveSourceCredentials(profile, 'profile', true)];
   }
 
   /**
@@ -86,14 +87,16 @@ class ChainResolver {
     const hop = this.assumeRoleStep(profile, isTop);
     if (credentialSource) {
       const source = credentialSource.value;
-      if (source === 'Environment') {
-        return [{ kind: 'environment', profile: profile.name, source: { kind: 'file', origin: credentialSource.origin } }, hop];
-      }
-      if ((CREDENTIAL_SOURCES as readonly string[]).includes(source)) {
-        throw new ConfigError(
-          `profile "${profile.name}": credential_source = ${source} is not supported yet (${formatOrigin(credentialSource.origin)})`,
-          'supported today: credential_source = Environment, or a source_profile',
-        );
+      const origin = { kind: 'file', origin: credentialSource.origin } as const;
+      switch (source) {
+        case 'Environment': {
+          const fromCi = this.context.env.AWS_ACCESS_KEY_ID ? undefined : webIdentityFromEnvironment(profile, this.webIdentityInputs(false));
+          return [fromCi ?? { kind: 'environment', profile: profile.name, source: origin }, hop];
+        }
+        case 'Ec2InstanceMetadata':
+          return [{ kind: 'instance-metadata', profile: profile.name, source: origin }, hop];
+        case 'EcsContainer':
+          return [{ kind: 'container', profile: profile.name, source: origin }, hop];
       }
       throw new ConfigError(
         `profile "${profile.name}": credential_source "${source}" is not one of ${CREDENTIAL_SOURCES.join(', ')} (${formatOrigin(credentialSource.origin)})`,
@@ -131,6 +134,17 @@ class ChainResolver {
     return [...this.resolveSource(source), hop];
   }
 
+  private webIdentityInputs(environmentOverrides: boolean): WebIdentityInputs {
+    return { env: this.context.env, sts: this.sts, defaultSessionName: this.defaultSessionName(), environmentOverrides };
+  }
+
+  private defaultSessionName(): Planned<string> {
+    return {
+      value: defaultSessionName(this.context.env, this.context.localUser),
+      source: { kind: 'default', reason: 'no role_session_name: awsrole-<local user>' },
+    };
+  }
+
   private assumeRoleStep(profile: Profile, isTop: boolean): AssumeRoleStep {
     const flags = isTop ? this.options : {};
     const roleArn = fromSetting(profile.settings.get('role_arn')!);
@@ -138,10 +152,7 @@ class ChainResolver {
 
     const sessionName: Planned<string> = flags.sessionName
       ? { value: flags.sessionName, source: { kind: 'flag', flag: '--session-name' } }
-      : settingOr(profile, 'role_session_name') ?? {
-          value: defaultSessionName(this.context.env, this.context.localUser),
-          source: { kind: 'default', reason: 'no role_session_name: awsrole-<local user>' },
-        };
+      : settingOr(profile, 'role_session_name') ?? this.defaultSessionName();
     checkSessionName(profile.name, sessionName);
 
     const step: AssumeRoleStep = { kind: 'assume-role', profile: profile.name, roleArn, sessionName, sts: this.sts };
@@ -168,24 +179,19 @@ class ChainResolver {
 
   /**
    * A profile's own credentials, in botocore's order (its ProfileProviderBuilder): web identity,
-   * SSO, credentials-file keys, credential_process, config-file keys. Keys are never mixed across
+   * SSO, credentials-file keys, credential_process, config-file keys. For the profile asked
+   * for, the CI variables override its web-identity settings, as in botocore. Keys are never mixed across
    * the two files: the file holding aws_access_key_id must hold the secret too.
    */
-  private resolveSourceCredentials(profile: Profile, role: 'profile' | 'source profile'): Step {
-    const unsupported = (what: string, key: string): ConfigError => {
-      const setting = profile.settings.get(key)!;
-      return new ConfigError(
-        `${role} "${profile.name}" uses ${what}, which awsrole does not support yet (${formatOrigin(setting.origin)})`,
-      );
-    };
+  private resolveSourceCredentials(profile: Profile, role: 'profile' | 'source profile', isTop = false): SourceStep {
     if (profile.settings.has('web_identity_token_file') && profile.settings.has('role_arn')) {
-      throw unsupported('web identity', 'web_identity_token_file');
+      return webIdentityStep(profile, this.webIdentityInputs(isTop));
     }
-    if (profile.settings.has('sso_session')) throw unsupported('SSO', 'sso_session');
-    if (profile.settings.has('sso_start_url')) throw unsupported('SSO', 'sso_start_url');
+    if (profile.settings.has('sso_session') || profile.settings.has('sso_start_url')) return ssoStep(profile, this.context.config);
     const fromCredentialsFile = staticKeysIn(profile.name, profile.fromCredentials);
     if (fromCredentialsFile) return fromCredentialsFile;
-    if (profile.settings.has('credential_process')) throw unsupported('credential_process', 'credential_process');
+    const process = profile.settings.get('credential_process');
+    if (process?.value) return { kind: 'process', profile: profile.name, command: fromSetting(process) };
     const fromConfigFile = staticKeysIn(profile.name, profile.fromConfig);
     if (fromConfigFile) return fromConfigFile;
     throw new ConfigError(

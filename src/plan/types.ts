@@ -53,7 +53,56 @@ export interface AssumeRoleStep {
   sts: StsTarget;
 }
 
-export type Step = StaticKeysStep | EnvironmentStep | AssumeRoleStep;
+/** `web_identity_token_file` + `role_arn`: AssumeRoleWithWebIdentity (unsigned) with an OIDC token. */
+export interface WebIdentityStep {
+  kind: 'web-identity';
+  profile: string;
+  roleArn: Planned<string>;
+  tokenFile: Planned<string>;
+  sessionName: Planned<string>;
+  durationSeconds?: Planned<number>;
+  sts: StsTarget;
+}
+
+/** `credential_process`: a command whose stdout is the credentials as JSON (run without a shell). */
+export interface ProcessStep {
+  kind: 'process';
+  profile: string;
+  command: Planned<string>;
+}
+
+/** `credential_source = Ec2InstanceMetadata`: the instance role, through IMDS (v2 token first). */
+export interface InstanceMetadataStep {
+  kind: 'instance-metadata';
+  profile: string;
+  source: ValueSource;
+}
+
+/** `credential_source = EcsContainer`: the task role, from the container credentials endpoint. */
+export interface ContainerStep {
+  kind: 'container';
+  profile: string;
+  source: ValueSource;
+}
+
+/** IAM Identity Center: role credentials for an account and role, with a token from `login`. */
+export interface SsoStep {
+  kind: 'sso';
+  profile: string;
+  accountId: Planned<string>;
+  roleName: Planned<string>;
+  startUrl: Planned<string>;
+  /** The region of the SSO portal (`sso_region`). */
+  ssoRegion: Planned<string>;
+  /** The `[sso-session NAME]` in use; absent for the legacy form with `sso_start_url` in the profile. */
+  sessionName?: string;
+  /** `sso_registration_scopes` of the sso-session, for `login`. */
+  registrationScopes?: Planned<string>;
+}
+
+export type SourceStep = StaticKeysStep | EnvironmentStep | WebIdentityStep | ProcessStep | InstanceMetadataStep | ContainerStep | SsoStep;
+
+export type Step = SourceStep | AssumeRoleStep;
 
 /**
  * What resolving a profile decides, before anything runs: the first step produces credentials,

@@ -49,6 +49,22 @@ export function createStsCaller(timeoutMs = DEFAULT_TIMEOUT_MS): StsCaller {
       };
     },
 
+    async assumeRoleWithWebIdentity(target, request): Promise<AssumedRole> {
+      const sdk = await loadSdk();
+      const response = await withClient(sdk, target, undefined, timeoutMs, (client) =>
+        client.send(new sdk.AssumeRoleWithWebIdentityCommand({
+          RoleArn: request.roleArn,
+          RoleSessionName: request.sessionName,
+          WebIdentityToken: request.token,
+          DurationSeconds: request.durationSeconds,
+        })),
+      );
+      return {
+        credentials: completeCredentials(response.Credentials, 'AssumeRoleWithWebIdentity'),
+        assumedRoleArn: response.AssumedRoleUser?.Arn ?? request.roleArn,
+      };
+    },
+
     async getSessionToken(target, credentials, request): Promise<AssumedRole['credentials']> {
       const sdk = await loadSdk();
       const response = await withClient(sdk, target, credentials, timeoutMs, (client) =>
@@ -88,7 +104,7 @@ function completeCredentials(issued: IssuedCredentials | undefined, action: stri
 async function withClient<Output>(
   sdk: StsModule,
   target: StsTarget,
-  credentials: Credentials,
+  credentials: Credentials | undefined,
   timeoutMs: number,
   call: (client: InstanceType<StsModule['STSClient']>) => Promise<Output>,
 ): Promise<Output> {
@@ -97,11 +113,11 @@ async function withClient<Output>(
   const client = new sdk.STSClient({
     region: target.region.value,
     endpoint: target.endpoint.value,
-    credentials: {
-      accessKeyId: credentials.accessKeyId,
-      secretAccessKey: credentials.secretAccessKey,
-      sessionToken: credentials.sessionToken,
-    },
+    // No credentials: an unsigned call (AssumeRoleWithWebIdentity needs none). Anonymous
+    // credentials would still make the SDK look for some elsewhere, so they are left empty.
+    credentials: credentials
+      ? { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken }
+      : { accessKeyId: '', secretAccessKey: '' },
     useFipsEndpoint: false,
     useDualstackEndpoint: false,
     maxAttempts: MAX_ATTEMPTS,

@@ -28,9 +28,19 @@ export interface SessionTokenRequest {
   durationSeconds: number;
 }
 
+export interface WebIdentityRequest {
+  roleArn: string;
+  sessionName: string;
+  /** The OIDC token itself: a secret, never logged. */
+  token: string;
+  durationSeconds?: number;
+}
+
 /** The STS calls awsrole makes, as an effect the executor receives (tests can pass their own). */
 export interface StsCaller {
   assumeRole(target: StsTarget, credentials: Credentials, request: AssumeRoleRequest): Promise<AssumedRole>;
+  /** AssumeRoleWithWebIdentity: sent unsigned, the token is the proof. */
+  assumeRoleWithWebIdentity(target: StsTarget, request: WebIdentityRequest): Promise<AssumedRole>;
   /** An MFA session (GetSessionToken) for long-term IAM user keys. */
   getSessionToken(target: StsTarget, credentials: Credentials, request: SessionTokenRequest): Promise<AssumedRole['credentials']>;
   getCallerIdentity(target: StsTarget, credentials: Credentials): Promise<CallerIdentity>;

@@ -42,6 +42,9 @@ function fakeSts(fail?: { role: string; error: Error }) {
         assumedRoleArn: `arn:aws:sts::123456789012:assumed-role/${role}/awsrole-test`,
       };
     },
+    async assumeRoleWithWebIdentity() {
+      throw new Error('not used');
+    },
     async getSessionToken(_target, credentials: Credentials, request) {
       sessionTokens.push({ caller: credentials.accessKeyId, request });
       return { accessKeyId: 'ASIAMFASESSION', secretAccessKey: 'mfa-secret', sessionToken: 'mfa-token', expiration: new Date('2030-01-01T00:00:00Z') };
@@ -67,6 +70,7 @@ function effects(sts: StsCaller, extra: Partial<Effects> = {}): Effects {
     mfaSessionSeconds: 129600,
     debug: () => {},
     warn: (message) => warnings.push(message),
+    stderr: process.stderr,
     ...extra,
   };
 }

@@ -30,7 +30,10 @@ const KEYS = '[base]\naws_access_key_id = AKIAEXAMPLEBASE00001\naws_secret_acces
 /** Each step as a short string: `static:base`, `env:x`, `role:A`. */
 function shape(p: Plan): string[] {
   return p.steps.map((step) =>
-    step.kind === 'static-keys' ? `static:${step.profile}` : step.kind === 'environment' ? `env:${step.profile}` : `role:${step.roleArn.value.split('/').pop()}`,
+    step.kind === 'static-keys' ? `static:${step.profile}`
+      : step.kind === 'environment' ? `env:${step.profile}`
+      : step.kind === 'assume-role' ? `role:${step.roleArn.value.split('/').pop()}`
+      : `${step.kind}:${step.profile}`,
   );
 }
 
@@ -184,5 +187,53 @@ describe('STS endpoint and region', () => {
     const p = plan(config, KEYS, 'a', { ...env, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' }, options);
     expect(p.region?.value).toBe(region);
     expect((p.steps[1] as AssumeRoleStep).sts.endpoint.value).toBe(`https://sts.${region}.amazonaws.com`);
+  });
+});
+
+describe('resolvePlan: every source kind', () => {
+  const SSO = `[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n`;
+  it.each([
+    ['web identity', `[profile ci]\nrole_arn = ${ARN('CI')}\nweb_identity_token_file = /tmp/token\n`, 'ci', {}, ['web-identity:ci']],
+    ['web identity as a source', `[profile ci]\nrole_arn = ${ARN('CI')}\nweb_identity_token_file = /tmp/token\n[profile deploy]\nrole_arn = ${ARN('D')}\nsource_profile = ci\n`, 'deploy', {}, ['web-identity:ci', 'role:D']],
+    ['Environment with only the CI variables', `[profile d]\nrole_arn = ${ARN('D')}\ncredential_source = Environment\n`, 'd', { AWS_WEB_IDENTITY_TOKEN_FILE: '/t', AWS_ROLE_ARN: ARN('CI') }, ['web-identity:d', 'role:D']],
+    ['Environment with keys and CI variables: the keys', `[profile d]\nrole_arn = ${ARN('D')}\ncredential_source = Environment\n`, 'd', { AWS_ACCESS_KEY_ID: 'AKIAX', AWS_WEB_IDENTITY_TOKEN_FILE: '/t', AWS_ROLE_ARN: ARN('CI') }, ['env:d', 'role:D']],
+    ['credential_process', `[profile p]\ncredential_process = /bin/helper --profile x\n`, 'p', {}, ['process:p']],
+    ['credential_process as a source', `[profile p]\ncredential_process = /bin/helper\n[profile r]\nrole_arn = ${ARN('R')}\nsource_profile = p\n`, 'r', {}, ['process:p', 'role:R']],
+    ['Ec2InstanceMetadata', `[profile e]\nrole_arn = ${ARN('E')}\ncredential_source = Ec2InstanceMetadata\n`, 'e', {}, ['instance-metadata:e', 'role:E']],
+    ['EcsContainer', `[profile e]\nrole_arn = ${ARN('E')}\ncredential_source = EcsContainer\n`, 'e', {}, ['container:e', 'role:E']],
+    ['sso-session', `[profile s]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Admin\n${SSO}`, 's', {}, ['sso:s']],
+    ['SSO as a source', `[profile s]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Admin\n[profile r]\nrole_arn = ${ARN('R')}\nsource_profile = s\n${SSO}`, 'r', {}, ['sso:s', 'role:R']],
+    ['keys win over credential_process in the credentials file', '[profile k]\ncredential_process = /bin/helper\n', 'k', {}, ['static:k']],
+  ])('%s', (_name, config, profile, env, expected) => {
+    const credentials = '[k]\naws_access_key_id = AKIAEXAMPLEK0000001\naws_secret_access_key = s\n';
+    expect(shape(plan(config, credentials, profile, { USER: 'alice', ...env }))).toEqual(expected);
+  });
+
+  it('lets the CI variables override the web identity of the profile asked for, not of a source', () => {
+    const config = `[profile ci]\nrole_arn = ${ARN('CI')}\nweb_identity_token_file = /tmp/token\n[profile deploy]\nrole_arn = ${ARN('D')}\nsource_profile = ci\n`;
+    const env = { USER: 'alice', AWS_ROLE_ARN: ARN('FROM-ENV'), AWS_WEB_IDENTITY_TOKEN_FILE: '/env/token', AWS_ROLE_SESSION_NAME: 'gh-run-1' };
+    expect(plan(config, '', 'ci', env).steps[0]).toMatchObject({
+      roleArn: { value: ARN('FROM-ENV'), source: { kind: 'env', variable: 'AWS_ROLE_ARN' } },
+      tokenFile: { value: '/env/token' },
+      sessionName: { value: 'gh-run-1' },
+    });
+    expect(plan(config, '', 'deploy', env).steps[0]).toMatchObject({ roleArn: { value: ARN('CI') }, tokenFile: { value: '/tmp/token' }, sessionName: { value: 'awsrole-alice' } });
+  });
+
+  it('reads both SSO forms', () => {
+    const legacy = '[profile old]\nsso_start_url = https://old.awsapps.com/start\nsso_region = us-east-1\nsso_account_id = 111122223333\nsso_role_name = Dev\n';
+    expect(plan(legacy, '', 'old').steps[0]).toMatchObject({ kind: 'sso', startUrl: { value: 'https://old.awsapps.com/start' }, ssoRegion: { value: 'us-east-1' }, accountId: { value: '111122223333' }, roleName: { value: 'Dev' } });
+    expect(plan(legacy, '', 'old').steps[0]).not.toHaveProperty('sessionName');
+    const current = `[profile s]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Admin\n${SSO}sso_registration_scopes = sso:account:access\n`;
+    expect(plan(current, '', 's').steps[0]).toMatchObject({ sessionName: 'corp', startUrl: { value: 'https://corp.awsapps.com/start' }, registrationScopes: { value: 'sso:account:access' } });
+  });
+
+  it.each([
+    ['a missing sso-session section', '[profile s]\nsso_session = nope\nsso_account_id = 1\nsso_role_name = A\n', /sso_session "nope" has no \[sso-session nope\] section \(\/home\/u\/\.aws\/config:2\)/],
+    ['a missing sso_role_name', '[profile s]\nsso_start_url = https://x\nsso_region = us-east-1\nsso_account_id = 1\n', /uses SSO but sso_role_name is missing \(\/home\/u\/\.aws\/config:1\)/],
+  ])('%s is exit 3', (_name, config, message) => {
+    const error = failure(() => plan(config, '', 's'));
+    expect(error.exitCode).toBe(ExitCode.config);
+    expect(error.message).toMatch(message);
   });
 });

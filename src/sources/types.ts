@@ -1,0 +1,26 @@
+import type { Credentials } from '../credentials.js';
+import type { Env } from '../env.js';
+import type { StsCaller } from '../sts/types.js';
+
+/** What a credential source may touch; passed in so tests can point it at stand-ins. */
+export interface SourceContext {
+  env: Env;
+  now: () => Date;
+  /** The STS caller (loads the AWS SDK on first use). */
+  sts: () => StsCaller;
+  debug: (message: string) => void;
+  /** Where people see messages (stderr), e.g. the helper's own stderr for credential_process. */
+  stderr: NodeJS.WritableStream;
+}
+
+/** What a source produces: credentials, and a stable name of who they are, for cache keys. */
+export interface SourceResult {
+  credentials: Credentials;
+  /**
+   * Stable across runs for the same principal, so hops after this source can be cached: e.g.
+   * `keys:<access key id>` for long-term keys, `sso:<account>:<role>:<start url>` for SSO.
+   */
+  identity: string;
+  /** Who is calling, for messages: an ARN when known, else a description without secrets. */
+  caller: string;
+}
