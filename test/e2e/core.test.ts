@@ -340,6 +340,31 @@ describe('explain and list', () => {
   });
 });
 
+describe('whoami', () => {
+  it('names the assumed role of a profile', async () => {
+    const result = await runAwsrole(['whoami', 'c', '--json'], { env });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({
+      Account: '123456789012',
+      Arn: 'arn:aws:sts::123456789012:assumed-role/C/awsrole-tester',
+      UserId: expect.stringMatching(/:awsrole-tester$/),
+      Profile: 'c',
+    });
+  });
+
+  it('names the owner of the credentials in the environment', async () => {
+    const result = await runAwsrole(['whoami'], { env: { ...env, AWS_ACCESS_KEY_ID: alice.accessKeyId, AWS_SECRET_ACCESS_KEY: alice.secretAccessKey } });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^arn\s+arn:aws:iam::123456789012:user\/alice$/m);
+  });
+
+  it('without a profile or credentials is a usage error', async () => {
+    const result = await runAwsrole(['whoami'], { env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/no credentials in the environment/);
+  });
+});
+
 describe('exec', () => {
   it('gives the command the role and returns its exit code', async () => {
     const result = await runAwsrole(['exec', 'c', '--', 'sh', '-c', 'echo "$AWSROLE_PROFILE $AWS_REGION ${AWS_PROFILE-none}"; exit 7'], { env: { ...env, AWS_PROFILE: 'stale' } });
