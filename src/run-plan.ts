@@ -4,7 +4,6 @@ import { awsCliArgs, hopCacheKey, hopIdentity, keysIdentity, mfaSessionKey } fro
 import type { SessionCache } from './cache/sessions.js';
 import type { Credentials, Session } from './credentials.js';
 import type { Env } from './env.js';
-import { UsageError } from './errors.js';
 import { maskAccessKeyId } from './mask.js';
 import type { AssumeRoleStep, Plan, SourceStep } from './plan/types.js';
 import { sourceCredentials } from './sources/index.js';
@@ -190,9 +189,4 @@ function mfaRequest(step: AssumeRoleStep): MfaCodeRequest {
   const request: MfaCodeRequest = { serial: step.mfaSerial!.value, profile: step.profile };
   if (step.mfaProcess) request.mfaProcess = { command: step.mfaProcess.value, origin: describeSource(step.mfaProcess.source) };
   return request;
-}
-
-/** For callers without an MFA source: fail with how to pass a code. */
-export function noMfaCode(request: MfaCodeRequest): Promise<string> {
-  return Promise.reject(new UsageError(`profile "${request.profile}" needs an MFA code for ${request.serial}`, 'pass it with --mfa-code 123456'));
 }

@@ -17,11 +17,12 @@ export async function whoamiCommand(
   context: CommandContext,
 ): Promise<void> {
   const { env } = context;
+  const config = loadConfig(env);
   let credentials: Credentials;
   let subject: Profile;
   if (profile) {
     credentials = (await obtainSession(profile, options, context)).credentials;
-    subject = loadConfig(env).profiles.get(profile)!;
+    subject = config.profiles.get(profile)!;
   } else {
     if (!env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY) {
       throw new UsageError('no credentials in the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)', 'name a profile: awsrole whoami <profile>');
@@ -31,7 +32,6 @@ export async function whoamiCommand(
     // No profile: only the environment decides region and endpoint.
     subject = { name: env.AWSROLE_PROFILE ?? '(environment)', settings: new Map() };
   }
-  const config = loadConfig(env);
   const target = resolveStsTarget(config, subject, env, resolveRegion(subject, env, options.region));
   let identity;
   try {

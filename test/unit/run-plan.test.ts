@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Credentials } from '../../src/credentials.js';
 import { AwsroleError, ExitCode } from '../../src/errors.js';
 import type { AssumeRoleStep, Plan, StsTarget } from '../../src/plan/types.js';
-import { noMfaCode, runPlan, type Effects } from '../../src/run-plan.js';
+import { runPlan, type Effects, type MfaCodeRequest } from '../../src/run-plan.js';
+import { UsageError } from '../../src/errors.js';
 import { StsRefusal, StsUnreachable, type AssumeRoleRequest, type SessionTokenRequest, type StsCaller } from '../../src/sts/types.js';
 
 const STS: StsTarget = {
@@ -58,6 +59,11 @@ function fakeSts(fail?: { role: string; error: Error }) {
 }
 
 const warnings: string[] = [];
+
+/** Like the CLI's provider with no code, no command and no terminal. */
+function noMfaCode(request: MfaCodeRequest): Promise<string> {
+  return Promise.reject(new UsageError(`profile "${request.profile}" needs an MFA code for ${request.serial}`));
+}
 
 function effects(sts: StsCaller, extra: Partial<Effects> = {}): Effects {
   return {
