@@ -6,7 +6,8 @@ import type { Credentials, Session } from './credentials.js';
 import type { Env } from './env.js';
 import { maskAccessKeyId } from './mask.js';
 import type { AssumeRoleStep, Plan, SourceStep } from './plan/types.js';
-import { sourceCredentials } from './sources/index.js';
+import { givesRoleSession, knownIdentity, sourceCredentials } from './sources/index.js';
+import type { SourceResult } from './sources/types.js';
 import { describeSource } from './plan/where.js';
 import type { AssumedRole, AssumeRoleRequest, StsCaller } from './sts/types.js';
 
@@ -64,22 +65,28 @@ export async function runPlan(plan: Plan, effects: Effects): Promise<Session> {
     if (step.kind !== 'assume-role') throw new Error(`plan step ${index + 2} is ${step.kind}; only assume-role can follow`);
     return step;
   });
-  const source = await sourceCredentials(first, effects);
-  const decided = decideHops(first, source.identity, hops, effects);
+  // When the source's identity is known up front, a cached hop means the source need not run.
+  let source: SourceResult | undefined;
+  const identity = knownIdentity(first, effects) ?? (source = await sourceCredentials(first, effects)).identity;
+  const decided = decideHops(first, identity, hops, effects);
   const validUntil = new Date(effects.now().getTime() + effects.minTtlSeconds * 1000);
 
-  let start = 0;
-  let credentials: Credentials = source.credentials;
-  let caller = source.caller;
+  let cached: { index: number; assumed: AssumedRole } | undefined;
   if (effects.cache && !effects.refresh) {
-    for (let i = decided.length - 1; i >= 0; i--) {
+    for (let i = decided.length - 1; i >= 0 && !cached; i--) {
       const hit = effects.cache.findRole(decided[i]!.key, decided[i]!.cliArgs, validUntil);
-      if (hit) {
-        effects.debug(`profile ${decided[i]!.step.profile}: cached session of ${hit.assumedRoleArn || decided[i]!.step.roleArn.value}`);
-        [start, credentials, caller] = [i + 1, hit.credentials, hit.assumedRoleArn];
-        break;
-      }
+      if (hit) cached = { index: i, assumed: hit };
     }
+  }
+  let start: number;
+  let credentials: Credentials;
+  let caller: string;
+  if (cached) {
+    effects.debug(`profile ${decided[cached.index]!.step.profile}: cached session of ${cached.assumed.assumedRoleArn || decided[cached.index]!.step.roleArn.value}`);
+    [start, credentials, caller] = [cached.index + 1, cached.assumed.credentials, cached.assumed.assumedRoleArn];
+  } else {
+    source ??= await sourceCredentials(first, effects);
+    [start, credentials, caller] = [0, source.credentials, source.caller];
   }
   for (let i = start; i < decided.length; i++) {
     const hop = decided[i]!;
@@ -91,15 +98,15 @@ export async function runPlan(plan: Plan, effects: Effects): Promise<Session> {
 
   const session: Session = { profile: plan.profile, credentials };
   if (plan.region) session.region = plan.region.value;
-  const last = hops.at(-1);
-  if (last) session.roleArn = last.roleArn.value;
+  const roleArn = hops.at(-1)?.roleArn ?? (first.kind === 'web-identity' ? first.roleArn : undefined);
+  if (roleArn) session.roleArn = roleArn.value;
   return session;
 }
 
 function decideHops(first: SourceStep, sourceIdentity: string, hops: AssumeRoleStep[], effects: Effects): DecidedHop[] {
   let identity = sourceIdentity;
   return hops.map((step, index) => {
-    const chained = index > 0;
+    const chained = index > 0 || givesRoleSession(first);
     const durationSeconds = cappedDuration(step, chained, effects);
     const key = hopCacheKey(step, durationSeconds, identity);
     identity = hopIdentity(key);

@@ -4,6 +4,31 @@ import { staticKeysCredentials } from './static-keys.js';
 import type { SourceContext, SourceResult } from './types.js';
 
 /**
+ * Who a source's credentials belong to, when that is known without obtaining them: then the
+ * cache can serve the hops after it and the source need not run at all (no web-identity call,
+ * no SSO call). Must equal the `identity` the source itself reports.
+ */
+export function knownIdentity(step: SourceStep, context: SourceContext): string | undefined {
+  switch (step.kind) {
+    case 'static-keys':
+      return `keys:${step.accessKeyId.value}`;
+    case 'environment':
+      return context.env.AWS_ACCESS_KEY_ID ? `keys:${context.env.AWS_ACCESS_KEY_ID}` : undefined;
+    case 'web-identity':
+      return `web-identity:${step.roleArn.value}`;
+    case 'sso':
+      return `sso:${step.accountId.value}:${step.roleName.value}:${step.startUrl.value}`;
+    default:
+      return undefined;
+  }
+}
+
+/** Sources whose credentials are a role session: an AssumeRole made with them is role chaining. */
+export function givesRoleSession(step: SourceStep): boolean {
+  return step.kind === 'web-identity' || step.kind === 'sso' || step.kind === 'instance-metadata' || step.kind === 'container';
+}
+
+/**
  * The credentials a plan starts from. Keys and the environment need nothing more; every other
  * source is loaded only when a plan uses it, so the common paths stay light.
  */

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Credentials } from '../../src/credentials.js';
 import { AwsroleError, ExitCode } from '../../src/errors.js';
@@ -44,7 +47,10 @@ function fakeSts(fail?: { role: string; error: Error }) {
       };
     },
     async assumeRoleWithWebIdentity() {
-      throw new Error('not used');
+      return {
+        credentials: { accessKeyId: 'ASIAWEB', secretAccessKey: 'web-secret', sessionToken: 'web-token', expiration: new Date('2030-01-01T00:00:00Z') },
+        assumedRoleArn: 'arn:aws:sts::123456789012:assumed-role/CI/run',
+      };
     },
     async getSessionToken(_target, credentials: Credentials, request) {
       sessionTokens.push({ caller: credentials.accessKeyId, request });
@@ -174,5 +180,22 @@ describe(runPlan.name, () => {
     await runPlan(plan, effects(sts));
     expect(calls.map((c) => c.request.durationSeconds)).toEqual([7200, 3600]);
     expect(warnings).toEqual(['profile b: 7200 s asked (/cfg:13), but a role assumed through another role lasts 1 hour at most (STS rule): asking for 3600 s']);
+  });
+
+  it('counts a hop after web identity as role chaining (its source is a role session)', async () => {
+    const { sts, calls } = fakeSts();
+    warnings.length = 0;
+    const tokenFile = join(mkdtempSync(join(tmpdir(), 'awsrole-token-')), 'token');
+    writeFileSync(tokenFile, 'oidc-token');
+    const plan: Plan = {
+      profile: 'deploy',
+      steps: [
+        { kind: 'web-identity', profile: 'ci', roleArn: { value: 'arn:aws:iam::123456789012:role/CI', source: file(1) }, tokenFile: { value: tokenFile, source: file(2) }, sessionName: { value: 'run', source: file(3) }, sts: STS },
+        hop('deploy', 'D', { durationSeconds: { value: 7200, source: file(14) } }),
+      ],
+    };
+    await runPlan(plan, effects(sts));
+    expect(calls).toEqual([{ caller: 'ASIAWEB', request: { roleArn: 'arn:aws:iam::123456789012:role/D', sessionName: 'awsrole-test', durationSeconds: 3600 } }]);
+    expect(warnings).toHaveLength(1);
   });
 });

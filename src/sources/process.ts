@@ -1,0 +1,219 @@
+import { spawn } from 'node:child_process';
+import type { Credentials } from '../credentials.js';
+import { AwsroleError, ConfigError, ExitCode } from '../errors.js';
+import { maskAccessKeyId } from '../mask.js';
+import { CommandLineSyntaxError, splitCommandLine } from '../mfa/split.js';
+import { formatTimestamp } from '../output/timestamp.js';
+import type { ProcessStep } from '../plan/types.js';
+import { describeSource } from '../plan/where.js';
+import type { SourceContext, SourceResult } from './types.js';
+
+/** Long enough for a helper that opens a browser for a login, or waits for a touch. */
+export const DEFAULT_PROCESS_TIMEOUT_MS = 60_000;
+
+/** Credentials are a few kilobytes; more than this is not kept in memory and is an error. */
+const MAX_OUTPUT_BYTES = 1024 * 1024;
+
+const PROTOCOL_HINT =
+  'it must print one JSON object on stdout: {"Version": 1, "AccessKeyId": "…", "SecretAccessKey": "…", "SessionToken": "…", "Expiration": "2026-11-28T10:00:00Z"} (the last two optional); messages belong on stderr';
+
+export interface ProcessOptions {
+  /** Default DEFAULT_PROCESS_TIMEOUT_MS; the helper is then stopped (SIGTERM). */
+  timeoutMs?: number;
+}
+
+/**
+ * `credential_process`, by botocore's rules: the command line is split like Python's shlex and run
+ * without a shell, with awsrole's environment and stdin (a helper may ask for a password there);
+ * its stdout is the credentials as JSON; its stderr goes straight to ours, so its prompts and
+ * messages reach the user.
+ *
+ * Exit codes. The rule: exit 3 (configuration) when what must change is the configured helper,
+ * exit 1 when the helper failed at run time and running again later (after logging in to it, say)
+ * may succeed. DESIGN.md has no code for "a helper failed"; 1 is its "unexpected failure".
+ *   3  the command line cannot be split, or is empty; the program does not exist or cannot be run;
+ *      its output breaks the protocol: not JSON, not an object, Version not the number 1, a
+ *      missing or non-string key, an Expiration that is not an ISO 8601 time with a zone.
+ *   1  the helper exits non-zero or is killed; it does not finish in time; it hands back
+ *      credentials that have already expired (it followed the protocol, its state is stale).
+ *
+ * Messages name the profile, the program (argv[0] only: the arguments may carry a token) and
+ * where the setting came from. The helper's stdout holds secrets and is never shown.
+ */
+export async function processCredentials(step: ProcessStep, context: SourceContext, options: ProcessOptions = {}): Promise<SourceResult> {
+  const where = `profile "${step.profile}", ${describeSource(step.command.source)}`;
+  const argv = parse(step.command.value, where);
+  const program = argv[0]!;
+  context.debug(`profile ${step.profile}: credential_process "${program}" (${describeSource(step.command.source)})`);
+
+  const stdout = await run(argv, where, context, options.timeoutMs ?? DEFAULT_PROCESS_TIMEOUT_MS);
+  const credentials = parseOutput(stdout, `credential_process "${program}"`, where);
+  if (credentials.expiration && credentials.expiration.getTime() <= context.now().getTime()) {
+    throw new AwsroleError(
+      `credential_process "${program}" returned credentials that expired at ${formatTimestamp(credentials.expiration)} (${where})`,
+      ExitCode.unexpected,
+      'the helper handed back stale credentials: renew its login or clear its cache',
+    );
+  }
+  const key = maskAccessKeyId(credentials.accessKeyId);
+  context.debug(
+    `profile ${step.profile}: credential_process gave keys ${key}` +
+      `${credentials.sessionToken ? ' with a session token' : ''}, ${credentials.expiration ? `expiring ${formatTimestamp(credentials.expiration)}` : 'not expiring'}`,
+  );
+  return {
+    credentials,
+    identity: `keys:${credentials.accessKeyId}`,
+    caller: `credential_process of profile "${step.profile}" (${key})`,
+  };
+}
+
+function parse(command: string, where: string): string[] {
+  let argv: string[];
+  try {
+    argv = splitCommandLine(command);
+  } catch (error) {
+    if (!(error instanceof CommandLineSyntaxError)) throw error;
+    throw new ConfigError(`credential_process cannot be split into arguments: ${error.message.toLowerCase()} (${where})`);
+  }
+  if (argv.length === 0) throw new ConfigError(`credential_process is empty (${where})`);
+  return argv;
+}
+
+function run(argv: string[], where: string, context: SourceContext, timeoutMs: number): Promise<string> {
+  const program = argv[0]!;
+  const name = `credential_process "${program}"`;
+  return new Promise((resolve, reject) => {
+    // stdin is inherited, as botocore does. Not detached: the helper must stay in the terminal's
+    // foreground process group to read from it without being stopped.
+    const child = spawn(program, argv.slice(1), { env: { ...context.env }, stdio: ['inherit', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const settle = (outcome: () => void): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      outcome();
+    };
+
+    const timer = setTimeout(() => {
+      settle(() =>
+        reject(new AwsroleError(`${name} did not finish within ${timeoutMs / 1000} s (${where})`, ExitCode.unexpected, 'it was stopped; if it waits for a login or a touch, answer it sooner')),
+      );
+      child.kill('SIGTERM');
+      // Do not wait for it: a helper that ignores SIGTERM, or a grandchild holding the pipes
+      // open, must not keep awsrole from reporting the error and exiting.
+      child.unref();
+      child.stdout.destroy();
+      child.stderr.destroy();
+    }, timeoutMs);
+
+    child.stdout.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_OUTPUT_BYTES) chunks.push(chunk);
+    });
+    child.stderr.on('data', (chunk: Buffer) => context.stderr.write(chunk));
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      settle(() =>
+        reject(
+          error.code === 'ENOENT'
+            ? new ConfigError(`${name} was not found (${where})`, 'it is run without a shell: give the full path of the program, or make sure it is on PATH')
+            : new ConfigError(`${name} could not be run: ${error.code ?? error.message} (${where})`),
+        ),
+      );
+    });
+    // 'close', not 'exit': all of stdout has arrived by then.
+    child.on('close', (exitCode, signal) => {
+      if (exitCode === 0) {
+        if (size > MAX_OUTPUT_BYTES) {
+          settle(() => reject(new ConfigError(`${name} printed more than ${MAX_OUTPUT_BYTES} bytes (${where})`, PROTOCOL_HINT)));
+        } else {
+          settle(() => resolve(Buffer.concat(chunks).toString('utf8')));
+        }
+        return;
+      }
+      const how = signal ? `was killed by ${signal}` : `failed with exit code ${exitCode}`;
+      settle(() => reject(new AwsroleError(`${name} ${how} (${where})`, ExitCode.unexpected, 'its own messages, if any, are above')));
+    });
+  });
+}
+
+/** The credential_process protocol; every message says what is wrong without repeating a value. */
+function parseOutput(stdout: string, name: string, where: string): Credentials {
+  function fail(what: string): never {
+    throw new ConfigError(`${name} ${what} (${where})`, PROTOCOL_HINT);
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(stdout);
+  } catch {
+    return fail(stdout.trim() === '' ? 'printed nothing on stdout' : 'did not print JSON on stdout');
+  }
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) return fail('did not print a JSON object');
+  const fields = document as Record<string, unknown>;
+
+  // botocore: `parsed.get('Version') != 1`. The number 1 only: "1" is refused by both SDKs.
+  const version = fields.Version;
+  if (version === undefined) fail('printed no "Version"; it must be the number 1');
+  if (typeof version !== 'number') fail(`printed "Version" as ${typeName(version)}; it must be the number 1`);
+  if (version !== 1) fail(`printed "Version": ${version}; awsrole supports only version 1`);
+
+  const required = (key: string): string => {
+    const value = fields[key];
+    if (value === undefined || value === null) return fail(`printed no "${key}"`);
+    if (typeof value !== 'string') return fail(`printed "${key}" as ${typeName(value)}; it must be a string`);
+    if (value === '') return fail(`printed an empty "${key}"`);
+    return value;
+  };
+  const credentials: Credentials = { accessKeyId: required('AccessKeyId'), secretAccessKey: required('SecretAccessKey') };
+
+  // Optional fields: absent, null or "" mean "none", as botocore's parsed.get() and the JS SDK read them.
+  const token = fields.SessionToken;
+  if (token !== undefined && token !== null && typeof token !== 'string') fail(`printed "SessionToken" as ${typeName(token)}; it must be a string`);
+  if (typeof token === 'string' && token !== '') credentials.sessionToken = token;
+
+  const expiration = fields.Expiration;
+  if (expiration !== undefined && expiration !== null && expiration !== '') {
+    const date = typeof expiration === 'string' ? parseIsoTime(expiration) : undefined;
+    if (!date) fail('printed an "Expiration" that is not an ISO 8601 time with a zone, like 2026-11-28T10:00:00Z');
+    credentials.expiration = date;
+  }
+  return credentials;
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  switch (typeof value) {
+    case 'string':
+      return 'a string';
+    case 'number':
+      return 'a number';
+    case 'boolean':
+      return 'a boolean';
+    default:
+      return 'an object';
+  }
+}
+
+/**
+ * ISO 8601 date and time with a zone: `Z`, `UTC`, `±HH:MM` or `±HHMM`, optional fractional
+ * seconds, `T` or a space between date and time. botocore reads the field with dateutil (which
+ * takes almost anything); a time without a zone would crash its comparison with an aware `now`,
+ * so it is refused here with a clear message.
+ */
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:Z|UTC|([+-])(\d{2}):?(\d{2}))$/i;
+
+function parseIsoTime(text: string): Date | undefined {
+  const m = ISO_TIME.exec(text.trim());
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const millis = Number((m[7] ?? '').padEnd(3, '0').slice(0, 3));
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second, millis));
+  const exact =
+    date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day &&
+    date.getUTCHours() === hour && date.getUTCMinutes() === minute && date.getUTCSeconds() === second;
+  if (!exact) return undefined;
+  const offsetMinutes = m[8] ? (m[8] === '-' ? -1 : 1) * (Number(m[9]) * 60 + Number(m[10])) : 0;
+  return new Date(date.getTime() - offsetMinutes * 60_000);
+}
