@@ -1,0 +1,124 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { maskAccessKeyIds } from '../mask.js';
+
+/**
+ * One small HTTP request for the metadata sources (IMDS, the container endpoint): node:http
+ * rather than fetch, so that a connect timeout can be told from a read timeout (botocore treats
+ * them differently for the IMDSv2 token), and without the AWS SDK. No proxy, no redirects, no
+ * keep-alive: each request has its own socket, so a timed-out one is simply destroyed.
+ */
+export interface HttpResponse {
+  status: number;
+  body: string;
+}
+
+export interface HttpRequestOptions {
+  method: 'GET' | 'PUT';
+  headers?: Record<string, string>;
+  /** For connecting, then again for the whole response. */
+  timeoutMs: number;
+}
+
+/**
+ * Why no response came: no connection within the timeout, a connection but no full answer within
+ * it, or a network error (refused, reset, DNS, TLS).
+ */
+export type HttpFailureKind = 'connect-timeout' | 'read-timeout' | 'network';
+
+export class HttpFailure extends Error {
+  constructor(
+    readonly kind: HttpFailureKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HttpFailure';
+  }
+}
+
+/** Credential documents are a few hundred bytes; anything this large is not one. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export function httpCall(url: URL, options: HttpRequestOptions): Promise<HttpResponse> {
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise<HttpResponse>((resolve, reject) => {
+    let connected = false;
+    let failure: HttpFailure | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        const kind = connected ? 'read-timeout' : 'connect-timeout';
+        const what = connected ? 'no answer' : 'no connection';
+        failure = new HttpFailure(kind, `${what} within ${formatSeconds(options.timeoutMs)}`);
+        request.destroy(failure);
+      }, options.timeoutMs);
+    };
+    const finish = (settle: () => void) => {
+      clearTimeout(timer);
+      settle();
+    };
+
+    const request = send(url, { method: options.method, headers: options.headers ?? {}, agent: false });
+    arm();
+    request.once('socket', (socket) => {
+      socket.once('connect', () => {
+        connected = true;
+        arm();
+      });
+    });
+    request.once('error', (error) => finish(() => reject(failure ?? asFailure(error))));
+    request.once('response', (response: IncomingMessage) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      response.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_BODY_BYTES) {
+          failure = new HttpFailure('network', `the answer is larger than ${MAX_BODY_BYTES} bytes`);
+          request.destroy(failure);
+          return;
+        }
+        chunks.push(chunk);
+      });
+      response.once('error', (error) => finish(() => reject(failure ?? asFailure(error))));
+      response.once('end', () =>
+        finish(() => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') })),
+      );
+      // A promise settles once: this only matters when the answer was cut off without an error.
+      response.once('close', () =>
+        finish(() => reject(failure ?? new HttpFailure('network', 'the connection closed before the answer was complete'))),
+      );
+    });
+    request.end();
+  });
+}
+
+function asFailure(error: Error): HttpFailure {
+  if (error instanceof HttpFailure) return error;
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ECONNREFUSED':
+      return new HttpFailure('network', 'connection refused');
+    case 'ECONNRESET':
+      return new HttpFailure('network', 'connection reset');
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new HttpFailure('network', 'host name not found');
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return new HttpFailure('network', 'no route to the host');
+    default:
+      return new HttpFailure('network', code ? `${code}: ${error.message}` : error.message);
+  }
+}
+
+export function formatSeconds(ms: number): string {
+  const seconds = ms / 1000;
+  return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
+}
+
+/** For text a server sent, in a message: one line, bounded, access key ids masked. */
+export function shorten(text: string, limit = 200): string {
+  const line = maskAccessKeyIds(text.replace(/\s+/g, ' ').trim());
+  return line.length > limit ? `${line.slice(0, limit)}…` : line;
+}
