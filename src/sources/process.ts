@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import type { Credentials } from '../credentials.js';
 import { AwsroleError, ConfigError, ExitCode } from '../errors.js';
 import { maskAccessKeyId } from '../mask.js';
-import { CommandLineSyntaxError, splitCommandLine } from '../mfa/split.js';
+import { runHelper, splitHelperCommand } from '../helper-command.js';
 import { formatTimestamp } from '../output/timestamp.js';
 import type { ProcessStep } from '../plan/types.js';
 import { describeSource } from '../plan/where.js';
@@ -68,74 +67,28 @@ export async function processCredentials(step: ProcessStep, context: SourceConte
 }
 
 function parse(command: string, where: string): string[] {
-  let argv: string[];
-  try {
-    argv = splitCommandLine(command);
-  } catch (error) {
-    if (!(error instanceof CommandLineSyntaxError)) throw error;
-    throw new ConfigError(`credential_process cannot be split into arguments: ${error.message.toLowerCase()} (${where})`);
-  }
-  if (argv.length === 0) throw new ConfigError(`credential_process is empty (${where})`);
-  return argv;
+  const split = splitHelperCommand(command);
+  if ('problem' in split) throw new ConfigError(`credential_process ${split.problem} (${where})`);
+  return split.argv;
 }
 
-function run(argv: string[], where: string, context: SourceContext, timeoutMs: number): Promise<string> {
-  const program = argv[0]!;
-  const name = `credential_process "${program}"`;
-  return new Promise((resolve, reject) => {
-    // stdin is inherited, as botocore does. Not detached: the helper must stay in the terminal's
-    // foreground process group to read from it without being stopped.
-    const child = spawn(program, argv.slice(1), { env: { ...context.env }, stdio: ['inherit', 'pipe', 'pipe'] });
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    const settle = (outcome: () => void): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      outcome();
-    };
-
-    const timer = setTimeout(() => {
-      settle(() =>
-        reject(new AwsroleError(`${name} did not finish within ${timeoutMs / 1000} s (${where})`, ExitCode.unexpected, 'it was stopped; if it waits for a login or a touch, answer it sooner')),
-      );
-      child.kill('SIGTERM');
-      // Do not wait for it: a helper that ignores SIGTERM, or a grandchild holding the pipes
-      // open, must not keep awsrole from reporting the error and exiting.
-      child.unref();
-      child.stdout.destroy();
-      child.stderr.destroy();
-    }, timeoutMs);
-
-    child.stdout.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_OUTPUT_BYTES) chunks.push(chunk);
-    });
-    child.stderr.on('data', (chunk: Buffer) => context.stderr.write(chunk));
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      settle(() =>
-        reject(
-          error.code === 'ENOENT'
-            ? new ConfigError(`${name} was not found (${where})`, 'it is run without a shell: give the full path of the program, or make sure it is on PATH')
-            : new ConfigError(`${name} could not be run: ${error.code ?? error.message} (${where})`),
-        ),
-      );
-    });
-    // 'close', not 'exit': all of stdout has arrived by then.
-    child.on('close', (exitCode, signal) => {
-      if (exitCode === 0) {
-        if (size > MAX_OUTPUT_BYTES) {
-          settle(() => reject(new ConfigError(`${name} printed more than ${MAX_OUTPUT_BYTES} bytes (${where})`, PROTOCOL_HINT)));
-        } else {
-          settle(() => resolve(Buffer.concat(chunks).toString('utf8')));
-        }
-        return;
-      }
-      const how = signal ? `was killed by ${signal}` : `failed with exit code ${exitCode}`;
-      settle(() => reject(new AwsroleError(`${name} ${how} (${where})`, ExitCode.unexpected, 'its own messages, if any, are above')));
-    });
-  });
+async function run(argv: string[], where: string, context: SourceContext, timeoutMs: number): Promise<string> {
+  const name = `credential_process "${argv[0]}"`;
+  const outcome = await runHelper(argv, { env: context.env, stderr: context.stderr, timeoutMs, maxOutputBytes: MAX_OUTPUT_BYTES });
+  switch (outcome.kind) {
+    case 'ok':
+      return outcome.stdout;
+    case 'too-much-output':
+      throw new ConfigError(`${name} printed more than ${MAX_OUTPUT_BYTES} bytes (${where})`, PROTOCOL_HINT);
+    case 'timed-out':
+      throw new AwsroleError(`${name} did not finish within ${timeoutMs / 1000} s (${where})`, ExitCode.unexpected, 'it was stopped; if it waits for a login or a touch, answer it sooner');
+    case 'not-found':
+      throw new ConfigError(`${name} was not found (${where})`, 'it is run without a shell: give the full path of the program, or make sure it is on PATH');
+    case 'cannot-run':
+      throw new ConfigError(`${name} could not be run: ${outcome.reason} (${where})`);
+    case 'failed':
+      throw new AwsroleError(`${name} ${outcome.how} (${where})`, ExitCode.unexpected, 'its own messages, if any, are above');
+  }
 }
 
 /** The credential_process protocol; every message says what is wrong without repeating a value. */
