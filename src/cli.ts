@@ -146,6 +146,17 @@ withCredentialOptions(program.command('whoami'))
     await whoamiCommand(profile, options, context(options));
   });
 
+withCommonOptions(program.command('login'))
+  .description('IAM Identity Center (SSO) device login for a profile; the token is shared with the AWS CLI')
+  .argument('<profile>', 'an SSO profile, or a role profile whose chain starts from one')
+  .option('--open', 'open the verification URL in the browser')
+  .option('--no-browser', 'only print the URL and code (the default)')
+  .addHelpText('after', examples('awsrole login dev-sso', 'awsrole login prod-admin --open'))
+  .action(async (profile: string, options: CommonOptions & { open?: boolean; browser?: boolean }) => {
+    const { loginCommand } = await import('./commands/login.js');
+    await loginCommand(profile, { open: options.open, noBrowser: options.browser === false }, context(options));
+  });
+
 const cache = program.command('cache').description('the cached sessions: list them, clear them');
 
 withCommonOptions(cache.command('list'))

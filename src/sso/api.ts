@@ -1,0 +1,237 @@
+// The four IAM Identity Center calls awsrole makes, on the wire as the AWS SDKs make them: REST-JSON,
+// unsigned (the bearer token or the client secret is the proof). Plain fetch rather than
+// @aws-sdk/client-sso and client-sso-oidc: four small requests do not need two more SDK packages
+// loaded on the way to a role switch, and there is nothing to sign.
+//
+// From botocore's service models (sso 2019-06-10, sso-oidc 2019-06-10):
+//   GetRoleCredentials        GET  /federation/credentials?role_name=…&account_id=…, header x-amz-sso_bearer_token
+//   RegisterClient            POST /client/register          {clientName, clientType, scopes?}
+//   StartDeviceAuthorization  POST /device_authorization     {clientId, clientSecret, startUrl}
+//   CreateToken               POST /token                    {clientId, clientSecret, grantType, deviceCode | refreshToken}
+// Errors: HTTP 4xx/5xx, the code in the `x-amzn-errortype` header (`Name:namespace`) or in the body
+// (`code`, `__type`); OIDC errors also carry OAuth's `error` / `error_description`.
+
+import type { Credentials } from '../credentials.js';
+import { maskAccessKeyIds } from '../mask.js';
+
+/** The service answered with an error. `code` is the exception name, e.g. `UnauthorizedException`. */
+export class SsoServiceError extends Error {
+  constructor(
+    readonly operation: string,
+    readonly status: number,
+    readonly code: string,
+    readonly serviceMessage: string,
+  ) {
+    super(`${operation}: ${code}${serviceMessage ? `: ${serviceMessage}` : ''} (HTTP ${status})`);
+    this.name = 'SsoServiceError';
+  }
+}
+
+/** No answer: refused, reset, DNS, TLS, a timeout, or something that is not the service. */
+export class SsoNetworkError extends Error {
+  constructor(
+    readonly operation: string,
+    readonly endpoint: string,
+    reason: string,
+  ) {
+    super(`${operation}: ${reason}`);
+    this.name = 'SsoNetworkError';
+  }
+}
+
+// OAuth's error codes (RFC 6749, RFC 8628) → the service's exception names, for answers that carry only the former.
+const OAUTH_ERRORS: Record<string, string> = {
+  authorization_pending: 'AuthorizationPendingException',
+  slow_down: 'SlowDownException',
+  expired_token: 'ExpiredTokenException',
+  access_denied: 'AccessDeniedException',
+  invalid_grant: 'InvalidGrantException',
+  invalid_client: 'InvalidClientException',
+  invalid_request: 'InvalidRequestException',
+  invalid_scope: 'InvalidScopeException',
+  unauthorized_client: 'UnauthorizedClientException',
+  unsupported_grant_type: 'UnsupportedGrantTypeException',
+};
+
+interface CallOptions {
+  operation: string;
+  endpoint: string;
+  method: 'GET' | 'POST';
+  path: string;
+  headers?: Record<string, string>;
+  body?: Record<string, unknown>;
+  timeoutMs: number;
+  /** Attempts for a request that got no answer at all (only for calls that are safe to repeat). */
+  attempts?: number;
+}
+
+async function call(options: CallOptions): Promise<Record<string, unknown>> {
+  const url = `${options.endpoint}${options.path}`;
+  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+  if (options.body) headers['content-type'] = 'application/json';
+  const attempts = options.attempts ?? 1;
+  for (let attempt = 1; ; attempt++) {
+    let response: Response;
+    let text: string;
+    try {
+      const init: RequestInit = { method: options.method, headers, redirect: 'manual', signal: AbortSignal.timeout(options.timeoutMs) };
+      if (options.body) init.body = JSON.stringify(options.body);
+      response = await fetch(url, init);
+      text = await response.text();
+    } catch (error) {
+      if (attempt < attempts) continue;
+      throw new SsoNetworkError(options.operation, options.endpoint, networkReason(error, options.timeoutMs));
+    }
+    const body = parseBody(text);
+    if (response.status >= 200 && response.status < 300) {
+      if (!body) throw new SsoNetworkError(options.operation, options.endpoint, `the answer from ${options.endpoint} is not JSON (HTTP ${response.status})`);
+      return body;
+    }
+    throw new SsoServiceError(options.operation, response.status, errorCode(response, body), errorMessage(body, text));
+  }
+}
+
+function parseBody(text: string): Record<string, unknown> | undefined {
+  if (text.trim() === '') return {};
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** botocore's RestJSONParser order: the x-amzn-errortype header, then `code`, then `__type`; then OAuth's `error`. */
+function errorCode(response: Response, body: Record<string, unknown> | undefined): string {
+  const candidates = [response.headers.get('x-amzn-errortype'), body?.code, body?.Code, body?.__type];
+  for (const candidate of candidates) {
+    if (typeof candidate === 'string' && candidate !== '') return candidate.split(':', 1)[0]!.split('#').at(-1)!;
+  }
+  const oauth = body?.error;
+  if (typeof oauth === 'string' && oauth !== '') return OAUTH_ERRORS[oauth] ?? oauth;
+  return `HTTP${response.status}`;
+}
+
+function errorMessage(body: Record<string, unknown> | undefined, text: string): string {
+  const found = [body?.message, body?.Message, body?.error_description].find((value) => typeof value === 'string' && value !== '');
+  const message = typeof found === 'string' ? found : body ? '' : text.slice(0, 200);
+  return maskAccessKeyIds(message.replace(/\s+/g, ' ').trim());
+}
+
+function networkReason(error: unknown, timeoutMs: number): string {
+  const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `no answer within ${timeoutMs / 1000} s`;
+  const cause = e.cause;
+  if (cause?.code) return cause.code;
+  return cause?.message ?? e.message ?? String(error);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The SSO portal
+
+export interface RoleCredentialsRequest {
+  endpoint: string;
+  /** The bearer token from the cache: a secret. */
+  accessToken: string;
+  accountId: string;
+  roleName: string;
+  timeoutMs: number;
+}
+
+/** GetRoleCredentials: the role's temporary credentials for the signed-in user. */
+export async function getRoleCredentials(request: RoleCredentialsRequest): Promise<Credentials> {
+  const query = new URLSearchParams({ role_name: request.roleName, account_id: request.accountId });
+  const body = await call({
+    operation: 'GetRoleCredentials',
+    endpoint: request.endpoint,
+    method: 'GET',
+    path: `/federation/credentials?${query}`,
+    headers: { 'x-amz-sso_bearer_token': request.accessToken },
+    timeoutMs: request.timeoutMs,
+    attempts: 2,
+  });
+  const issued = body.roleCredentials as Record<string, unknown> | undefined;
+  const { accessKeyId, secretAccessKey, sessionToken, expiration } = issued ?? {};
+  if (typeof accessKeyId !== 'string' || !accessKeyId || typeof secretAccessKey !== 'string' || !secretAccessKey
+    || typeof sessionToken !== 'string' || !sessionToken || typeof expiration !== 'number') {
+    throw new SsoServiceError('GetRoleCredentials', 200, 'IncompleteResponse', 'the answer holds no complete roleCredentials');
+  }
+  // `expiration` is epoch milliseconds (botocore divides by 1000).
+  return { accessKeyId, secretAccessKey, sessionToken, expiration: new Date(expiration) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// SSO OIDC
+
+export interface RegisteredClient {
+  clientId: string;
+  clientSecret: string;
+  /** From clientSecretExpiresAt (epoch seconds). */
+  expiresAt: Date;
+}
+
+export interface DeviceAuthorization {
+  deviceCode: string;
+  userCode: string;
+  verificationUri: string;
+  verificationUriComplete: string;
+  expiresIn: number;
+  /** Seconds between polls, when the service says. */
+  interval?: number;
+}
+
+export interface IssuedToken {
+  accessToken: string;
+  expiresIn: number;
+  refreshToken?: string;
+}
+
+export interface OidcClient {
+  readonly endpoint: string;
+  registerClient(request: { clientName: string; clientType: 'public'; scopes?: string[] }): Promise<RegisteredClient>;
+  startDeviceAuthorization(request: { clientId: string; clientSecret: string; startUrl: string }): Promise<DeviceAuthorization>;
+  createToken(request: {
+    clientId: string;
+    clientSecret: string;
+    grantType: 'urn:ietf:params:oauth:grant-type:device_code' | 'refresh_token';
+    deviceCode?: string;
+    refreshToken?: string;
+  }): Promise<IssuedToken>;
+}
+
+export function createOidcClient(endpoint: string, timeoutMs: number): OidcClient {
+  const post = (operation: string, path: string, body: Record<string, unknown>) =>
+    call({ operation, endpoint, method: 'POST', path, body, timeoutMs });
+  return {
+    endpoint,
+    async registerClient(request) {
+      const body = await post('RegisterClient', '/client/register', { ...request });
+      const { clientId, clientSecret, clientSecretExpiresAt } = body;
+      if (typeof clientId !== 'string' || !clientId || typeof clientSecret !== 'string' || !clientSecret || typeof clientSecretExpiresAt !== 'number') {
+        throw new SsoServiceError('RegisterClient', 200, 'IncompleteResponse', 'the answer holds no complete client registration');
+      }
+      return { clientId, clientSecret, expiresAt: new Date(clientSecretExpiresAt * 1000) };
+    },
+    async startDeviceAuthorization(request) {
+      const body = await post('StartDeviceAuthorization', '/device_authorization', { ...request });
+      const { deviceCode, userCode, verificationUri, verificationUriComplete, expiresIn, interval } = body;
+      if (typeof deviceCode !== 'string' || typeof userCode !== 'string' || typeof verificationUri !== 'string'
+        || typeof verificationUriComplete !== 'string' || typeof expiresIn !== 'number') {
+        throw new SsoServiceError('StartDeviceAuthorization', 200, 'IncompleteResponse', 'the answer holds no complete device authorization');
+      }
+      const authorization: DeviceAuthorization = { deviceCode, userCode, verificationUri, verificationUriComplete, expiresIn };
+      if (typeof interval === 'number' && interval > 0) authorization.interval = interval;
+      return authorization;
+    },
+    async createToken(request) {
+      const body = await post('CreateToken', '/token', { ...request });
+      const { accessToken, expiresIn, refreshToken } = body;
+      if (typeof accessToken !== 'string' || !accessToken || typeof expiresIn !== 'number') {
+        throw new SsoServiceError('CreateToken', 200, 'IncompleteResponse', 'the answer holds no access token');
+      }
+      const token: IssuedToken = { accessToken, expiresIn };
+      if (typeof refreshToken === 'string' && refreshToken) token.refreshToken = refreshToken;
+      return token;
+    },
+  };
+}

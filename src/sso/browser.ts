@@ -1,0 +1,38 @@
+import { spawn } from 'node:child_process';
+import { delimiter } from 'node:path';
+import type { Env } from '../env.js';
+
+/**
+ * Opens `url` in a browser without a shell: `$BROWSER` when set (Python's webbrowser rules, which
+ * the AWS CLI follows: the first of a PATH-like list, `%s` replaced by the URL or the URL added
+ * at the end), else `open` on macOS, the URL handler on Windows, `xdg-open` elsewhere. The opener
+ * runs detached with no terminal; a failure to start it, or a non-zero exit, is only reported
+ * through `warn` — the URL is on the screen anyway.
+ */
+export function openBrowser(url: string, env: Env, warn: (message: string) => void, platform: NodeJS.Platform = process.platform): void {
+  const [command, ...args] = browserCommand(url, env, platform);
+  if (!command) return;
+  const failed = (why: string) => warn(`could not open a browser (${command}: ${why}); open the URL above yourself`);
+  try {
+    const child = spawn(command, args, { stdio: 'ignore', detached: true, env: { ...env } as NodeJS.ProcessEnv });
+    child.once('error', (error: NodeJS.ErrnoException) => failed(error.code ?? error.message));
+    child.once('exit', (code, signal) => {
+      if (code !== 0) failed(signal ? `killed by ${signal}` : `exit code ${code}`);
+    });
+    child.unref();
+  } catch (error) {
+    failed((error as Error).message);
+  }
+}
+
+export function browserCommand(url: string, env: Env, platform: NodeJS.Platform): string[] {
+  const configured = env.BROWSER?.split(delimiter).map((entry) => entry.trim()).find((entry) => entry !== '');
+  if (configured) {
+    const words = configured.split(/\s+/);
+    return words.some((word) => word.includes('%s')) ? words.map((word) => word.replaceAll('%s', url)) : [...words, url];
+  }
+  if (platform === 'darwin') return ['open', url];
+  // rundll32 rather than `cmd /c start`: cmd would treat the & in a URL as a command separator.
+  if (platform === 'win32') return ['rundll32', 'url.dll,FileProtocolHandler', url];
+  return ['xdg-open', url];
+}

@@ -1,0 +1,314 @@
+// A loopback stand-in for IAM Identity Center: the SSO portal's GetRoleCredentials and SSO OIDC's
+// RegisterClient, StartDeviceAuthorization and CreateToken (device code and refresh token
+// grants), on the wire as the AWS SDKs and botocore speak them (REST-JSON, unsigned; errors with
+// `x-amzn-errortype` and OAuth's `error` / `error_description`). Both services answer on one
+// port; tests point AWS_ENDPOINT_URL_SSO and AWS_ENDPOINT_URL_SSO_OIDC at it. Every request is
+// recorded. The person at the browser is the test: `approve(userCode)`, or a GET of the
+// verificationUriComplete (what a browser opened with --open does).
+
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export interface SsoRoleCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** Default: a made-up token. */
+  sessionToken?: string;
+  /** Epoch milliseconds; default one hour from the request. */
+  expiration?: number;
+}
+
+export type SsoOperation = 'GetRoleCredentials' | 'RegisterClient' | 'StartDeviceAuthorization' | 'CreateToken' | 'Approve' | 'Unknown';
+
+export interface RecordedSsoRequest {
+  operation: SsoOperation;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: IncomingHttpHeaders;
+  /** The JSON body, parsed (undefined for GETs). */
+  body?: Record<string, unknown>;
+}
+
+/** A canned answer that replaces the stand-in's own. */
+export interface CannedResponse {
+  status: number;
+  body?: string;
+  headers?: Record<string, string>;
+}
+
+export interface SsoBehaviour {
+  /** StartDeviceAuthorization's `interval`, seconds. */
+  interval: number;
+  /** StartDeviceAuthorization's `expiresIn`, seconds. */
+  deviceExpiresIn: number;
+  /** CreateToken's `expiresIn` for access tokens, seconds. */
+  tokenExpiresIn: number;
+  /** RegisterClient: clientSecretExpiresAt this many seconds from now. */
+  registrationExpiresIn: number;
+  /** The first this-many device-code polls answer slow_down. */
+  slowDownPolls: number;
+  /** Looked at before everything else; return undefined to let the stand-in answer. */
+  override?: (request: RecordedSsoRequest, index: number) => CannedResponse | undefined;
+}
+
+export interface SsoStandIn {
+  /** `http://127.0.0.1:PORT`. */
+  readonly endpoint: string;
+  readonly requests: RecordedSsoRequest[];
+  /** Change freely between requests. */
+  readonly behaviour: SsoBehaviour;
+  /** Operations in order (approvals left out). */
+  operations(): SsoOperation[];
+  /** Lets the holder of a valid access token get these credentials for the account and role. */
+  grantRole(accountId: string, roleName: string, credentials: SsoRoleCredentials): void;
+  /** An access token the portal accepts (until `expiresAt`, default for ever). */
+  addAccessToken(token: string, expiresAt?: Date): void;
+  /** A client registration the OIDC service knows, e.g. to refresh a token a test wrote itself. */
+  addClient(client: { clientId: string; clientSecret: string; scopes?: string[] }): void;
+  /** A refresh token the OIDC service accepts from that client. */
+  addRefreshToken(refreshToken: string, clientId: string): void;
+  /** Access tokens issued by CreateToken, oldest first. */
+  readonly issuedAccessTokens: string[];
+  /** Refresh tokens issued by CreateToken, oldest first. */
+  readonly issuedRefreshTokens: string[];
+  /** The person approves the sign-in request with this user code. */
+  approve(userCode: string): void;
+  /** The person denies it. */
+  deny(userCode: string): void;
+  close(): Promise<void>;
+}
+
+interface Client {
+  clientId: string;
+  clientSecret: string;
+  scopes?: string[];
+}
+
+interface Device {
+  deviceCode: string;
+  userCode: string;
+  clientId: string;
+  startUrl: string;
+  expiresAt: number;
+  state: 'pending' | 'approved' | 'denied' | 'redeemed';
+  polls: number;
+}
+
+const ERROR_NAMESPACE = 'http://internal.amazon.com/coral/com.amazonaws.switchboard.portal/';
+
+export async function startSsoStandIn(options: Partial<SsoBehaviour> = {}): Promise<SsoStandIn> {
+  const behaviour: SsoBehaviour = {
+    interval: 1,
+    deviceExpiresIn: 600,
+    tokenExpiresIn: 8 * 3600,
+    registrationExpiresIn: 90 * 86400,
+    slowDownPolls: 0,
+    ...options,
+  };
+  const requests: RecordedSsoRequest[] = [];
+  const roles = new Map<string, SsoRoleCredentials>();
+  const accessTokens = new Map<string, number>(); // token → expiry (ms)
+  const clients = new Map<string, Client>();
+  const refreshTokens = new Map<string, string>(); // refresh token → client id
+  const devices = new Map<string, Device>(); // device code → device
+  const issuedAccessTokens: string[] = [];
+  const issuedRefreshTokens: string[] = [];
+  let endpoint = '';
+
+  const approveCode = (userCode: string, state: 'approved' | 'denied') => {
+    const device = [...devices.values()].find((d) => d.userCode === userCode && d.state === 'pending');
+    if (!device) throw new Error(`sso stand-in: no pending sign-in request with user code ${userCode}`);
+    device.state = state;
+  };
+
+  const issueToken = (client: Client) => {
+    const accessToken = `aoa-${randomBytes(12).toString('hex')}`;
+    accessTokens.set(accessToken, Date.now() + behaviour.tokenExpiresIn * 1000);
+    issuedAccessTokens.push(accessToken);
+    const answer: Record<string, unknown> = { accessToken, tokenType: 'Bearer', expiresIn: behaviour.tokenExpiresIn };
+    // Like the service: a refresh token only for clients registered with scopes.
+    if (client.scopes && client.scopes.length > 0) {
+      const refreshToken = `aor-${randomBytes(12).toString('hex')}`;
+      refreshTokens.set(refreshToken, client.clientId);
+      issuedRefreshTokens.push(refreshToken);
+      answer.refreshToken = refreshToken;
+    }
+    return json(200, answer);
+  };
+
+  const handle = (request: RecordedSsoRequest): CannedResponse => {
+    const { method, path, query, body = {} } = request;
+    if (method === 'GET' && path === '/federation/credentials') {
+      const token = request.headers['x-amz-sso_bearer_token'];
+      const expiry = typeof token === 'string' ? accessTokens.get(token) : undefined;
+      if (expiry === undefined || expiry <= Date.now()) return portalError(401, 'UnauthorizedException', 'Session token not found or invalid');
+      if (!query.account_id || !query.role_name) return portalError(400, 'InvalidRequestException', 'account_id and role_name are required');
+      const granted = roles.get(`${query.account_id}/${query.role_name}`);
+      if (!granted) return portalError(403, 'ForbiddenException', 'No access');
+      return json(200, {
+        roleCredentials: {
+          accessKeyId: granted.accessKeyId,
+          secretAccessKey: granted.secretAccessKey,
+          sessionToken: granted.sessionToken ?? `sso-session-token-${randomBytes(8).toString('hex')}`,
+          expiration: granted.expiration ?? Date.now() + 3600_000,
+        },
+      });
+    }
+    if (method === 'GET' && path === '/device') {
+      const device = [...devices.values()].find((d) => d.userCode === query.user_code && d.state === 'pending');
+      if (!device) return { status: 404, body: 'no such sign-in request\n' };
+      device.state = 'approved';
+      return { status: 200, body: 'approved\n', headers: { 'content-type': 'text/plain' } };
+    }
+    if (method !== 'POST') return portalError(404, 'ResourceNotFoundException', `no ${method} ${path}`);
+
+    if (path === '/client/register') {
+      if (typeof body.clientName !== 'string' || body.clientType !== 'public') {
+        return oidcError(400, 'InvalidRequestException', 'invalid_request', 'clientName and clientType public are required');
+      }
+      const client: Client = { clientId: `client-${randomBytes(6).toString('hex')}`, clientSecret: `secret-${randomBytes(16).toString('hex')}` };
+      if (Array.isArray(body.scopes)) client.scopes = body.scopes as string[];
+      clients.set(client.clientId, client);
+      const now = Math.floor(Date.now() / 1000);
+      return json(200, {
+        clientId: client.clientId,
+        clientSecret: client.clientSecret,
+        clientIdIssuedAt: now,
+        clientSecretExpiresAt: now + behaviour.registrationExpiresIn,
+      });
+    }
+    const client = clients.get(String(body.clientId));
+    if (path === '/device_authorization') {
+      if (!client || client.clientSecret !== body.clientSecret) return oidcError(401, 'InvalidClientException', 'invalid_client', 'unknown client');
+      if (typeof body.startUrl !== 'string' || !body.startUrl) return oidcError(400, 'InvalidRequestException', 'invalid_request', 'startUrl is required');
+      const device: Device = {
+        deviceCode: `device-${randomBytes(12).toString('hex')}`,
+        userCode: `${letters(4)}-${letters(4)}`,
+        clientId: client.clientId,
+        startUrl: body.startUrl,
+        expiresAt: Date.now() + behaviour.deviceExpiresIn * 1000,
+        state: 'pending',
+        polls: 0,
+      };
+      devices.set(device.deviceCode, device);
+      return json(200, {
+        deviceCode: device.deviceCode,
+        userCode: device.userCode,
+        verificationUri: `${endpoint}/device`,
+        verificationUriComplete: `${endpoint}/device?user_code=${device.userCode}`,
+        expiresIn: behaviour.deviceExpiresIn,
+        interval: behaviour.interval,
+      });
+    }
+    if (path === '/token') {
+      if (!client || client.clientSecret !== body.clientSecret) return oidcError(401, 'InvalidClientException', 'invalid_client', 'unknown client');
+      if (body.grantType === 'urn:ietf:params:oauth:grant-type:device_code') {
+        const device = devices.get(String(body.deviceCode));
+        if (!device || device.clientId !== client.clientId || device.state === 'redeemed') {
+          return oidcError(400, 'InvalidGrantException', 'invalid_grant', 'unknown device code');
+        }
+        device.polls++;
+        if (device.expiresAt <= Date.now()) return oidcError(400, 'ExpiredTokenException', 'expired_token', 'the device code has expired');
+        if (device.state === 'denied') return oidcError(400, 'AccessDeniedException', 'access_denied', 'the request was denied');
+        if (device.polls <= behaviour.slowDownPolls) return oidcError(400, 'SlowDownException', 'slow_down', 'polling too fast');
+        if (device.state === 'pending') return oidcError(400, 'AuthorizationPendingException', 'authorization_pending', 'waiting for the user');
+        device.state = 'redeemed';
+        return issueToken(client);
+      }
+      if (body.grantType === 'refresh_token') {
+        const owner = refreshTokens.get(String(body.refreshToken));
+        if (owner !== client.clientId) return oidcError(400, 'InvalidGrantException', 'invalid_grant', 'invalid refresh token');
+        refreshTokens.delete(String(body.refreshToken)); // rotated: each refresh token works once
+        return issueToken(client);
+      }
+      return oidcError(400, 'UnsupportedGrantTypeException', 'unsupported_grant_type', `grant type ${String(body.grantType)}`);
+    }
+    return portalError(404, 'ResourceNotFoundException', `no POST ${path}`);
+  };
+
+  const sockets = new Set<Socket>();
+  const server = createServer((incoming: IncomingMessage, response: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.on('end', () => {
+      const url = new URL(incoming.url ?? '/', 'http://stand-in');
+      const text = Buffer.concat(chunks).toString('utf8');
+      let body: Record<string, unknown> | undefined;
+      if (text) {
+        try {
+          body = JSON.parse(text) as Record<string, unknown>;
+        } catch {
+          body = { unparsable: text };
+        }
+      }
+      const request: RecordedSsoRequest = {
+        operation: operationOf(incoming.method ?? '', url.pathname),
+        method: incoming.method ?? '',
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        headers: incoming.headers,
+      };
+      if (body) request.body = body;
+      requests.push(request);
+      const answer = behaviour.override?.(request, requests.length - 1) ?? handle(request);
+      response.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
+      response.end(answer.body ?? '');
+    });
+  });
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    endpoint,
+    requests,
+    behaviour,
+    operations: () => requests.map((r) => r.operation).filter((op) => op !== 'Approve'),
+    grantRole: (accountId, roleName, credentials) => roles.set(`${accountId}/${roleName}`, credentials),
+    addAccessToken: (token, expiresAt) => accessTokens.set(token, expiresAt ? expiresAt.getTime() : Number.POSITIVE_INFINITY),
+    addClient: (client) => clients.set(client.clientId, { ...client }),
+    addRefreshToken: (refreshToken, clientId) => refreshTokens.set(refreshToken, clientId),
+    issuedAccessTokens,
+    issuedRefreshTokens,
+    approve: (userCode) => approveCode(userCode, 'approved'),
+    deny: (userCode) => approveCode(userCode, 'denied'),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function operationOf(method: string, path: string): SsoOperation {
+  if (method === 'GET' && path === '/federation/credentials') return 'GetRoleCredentials';
+  if (method === 'GET' && path === '/device') return 'Approve';
+  if (method === 'POST' && path === '/client/register') return 'RegisterClient';
+  if (method === 'POST' && path === '/device_authorization') return 'StartDeviceAuthorization';
+  if (method === 'POST' && path === '/token') return 'CreateToken';
+  return 'Unknown';
+}
+
+function json(status: number, value: unknown): CannedResponse {
+  return { status, body: JSON.stringify(value) };
+}
+
+/** The portal's errors: `{"message": …}` and the exception name in x-amzn-errortype. */
+function portalError(status: number, code: string, message: string): CannedResponse {
+  return { status, body: JSON.stringify({ message }), headers: { 'x-amzn-errortype': `${code}:${ERROR_NAMESPACE}` } };
+}
+
+/** OIDC's errors: OAuth's `error` and `error_description`, and the exception name in x-amzn-errortype. */
+function oidcError(status: number, code: string, error: string, description: string): CannedResponse {
+  return { status, body: JSON.stringify({ error, error_description: description }), headers: { 'x-amzn-errortype': `${code}:${ERROR_NAMESPACE}` } };
+}
+
+function letters(count: number): string {
+  const alphabet = 'BCDFGHJKLMNPQRSTVWXZ';
+  return Array.from(randomBytes(count), (byte) => alphabet[byte % alphabet.length]).join('');
+}
