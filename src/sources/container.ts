@@ -5,7 +5,7 @@ import { AwsRefusedError, AwsUnreachableError, ConfigError } from '../errors.js'
 import { maskAccessKeyId } from '../mask.js';
 import type { ContainerStep } from '../plan/types.js';
 import { describeSource } from '../plan/where.js';
-import { formatSeconds, HttpFailure, httpCall, shorten, type HttpResponse } from './http.js';
+import { credentialsDocument, formatSeconds, HttpFailure, httpCall, plural, shorten, type HttpResponse } from './http.js';
 import type { SourceContext, SourceResult } from './types.js';
 
 /**
@@ -236,27 +236,6 @@ function errorText(body: string): string | undefined {
   }
 }
 
-const REQUIRED_FIELDS = ['AccessKeyId', 'SecretAccessKey', 'Token', 'Expiration'] as const;
-
 function parseCredentials(document: Record<string, unknown>, endpoint: Target, where: string): Credentials {
-  const missing = REQUIRED_FIELDS.filter((field) => typeof document[field] !== 'string' || document[field] === '');
-  if (missing.length > 0) {
-    throw new AwsRefusedError(`the container credentials endpoint ${endpoint.display} answered without ${missing.join(', ')} (${where})`);
-  }
-  const expiration = new Date(document.Expiration as string);
-  if (Number.isNaN(expiration.getTime())) {
-    throw new AwsRefusedError(
-      `the container credentials endpoint ${endpoint.display} answered with an Expiration that is not a date: ${JSON.stringify(shorten(document.Expiration as string))} (${where})`,
-    );
-  }
-  return {
-    accessKeyId: document.AccessKeyId as string,
-    secretAccessKey: document.SecretAccessKey as string,
-    sessionToken: document.Token as string,
-    expiration,
-  };
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
+  return credentialsDocument(document, `the container credentials endpoint ${endpoint.display} answered`, where);
 }

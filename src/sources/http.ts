@@ -1,5 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { Credentials } from '../credentials.js';
+import { AwsRefusedError } from '../errors.js';
 import { maskAccessKeyIds } from '../mask.js';
 
 /**
@@ -121,4 +123,29 @@ export function formatSeconds(ms: number): string {
 export function shorten(text: string, limit = 200): string {
   const line = maskAccessKeyIds(text.replace(/\s+/g, ' ').trim());
   return line.length > limit ? `${line.slice(0, limit)}…` : line;
+}
+
+const REQUIRED_FIELDS = ['AccessKeyId', 'SecretAccessKey', 'Token', 'Expiration'] as const;
+
+/**
+ * The credentials document both IMDS and the container endpoint serve. `answered` says who
+ * answered, for the messages: `the container credentials endpoint … answered`.
+ */
+export function credentialsDocument(document: Record<string, unknown>, answered: string, where: string): Credentials {
+  const missing = REQUIRED_FIELDS.filter((field) => typeof document[field] !== 'string' || document[field] === '');
+  if (missing.length > 0) throw new AwsRefusedError(`${answered} without ${missing.join(', ')} (${where})`);
+  const expiration = new Date(document.Expiration as string);
+  if (Number.isNaN(expiration.getTime())) {
+    throw new AwsRefusedError(`${answered} with an Expiration that is not a date: ${JSON.stringify(shorten(document.Expiration as string))} (${where})`);
+  }
+  return {
+    accessKeyId: document.AccessKeyId as string,
+    secretAccessKey: document.SecretAccessKey as string,
+    sessionToken: document.Token as string,
+    expiration,
+  };
+}
+
+export function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }

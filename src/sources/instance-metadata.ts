@@ -4,7 +4,7 @@ import { AwsRefusedError, AwsUnreachableError, ConfigError } from '../errors.js'
 import { maskAccessKeyId } from '../mask.js';
 import type { InstanceMetadataStep } from '../plan/types.js';
 import { describeSource } from '../plan/where.js';
-import { formatSeconds, HttpFailure, httpCall, shorten, type HttpResponse } from './http.js';
+import { credentialsDocument, formatSeconds, HttpFailure, httpCall, plural, shorten, type HttpResponse } from './http.js';
 import type { SourceContext, SourceResult } from './types.js';
 
 /**
@@ -303,8 +303,6 @@ class Imds {
 const HOP_LIMIT_HINT =
   'in a container on EC2, the token reply may be dropped by a hop limit of 1: raise it with `aws ec2 modify-instance-metadata-options --http-put-response-hop-limit 2`';
 
-const REQUIRED_FIELDS = ['AccessKeyId', 'SecretAccessKey', 'Token', 'Expiration'] as const;
-
 /**
  * IMDS answers 200 with `{"Code": "AssumeRoleUnauthorizedAccess", "Message": …}` when EC2 cannot
  * assume the instance role; botocore then finds the fields missing. awsrole says what IMDS said.
@@ -320,22 +318,5 @@ function parseCredentials(document: Record<string, unknown>, roleName: string, e
       code === 'AssumeRoleUnauthorizedAccess' ? "the role's trust policy must allow ec2.amazonaws.com to assume it" : undefined,
     );
   }
-  const missing = REQUIRED_FIELDS.filter((field) => typeof document[field] !== 'string' || document[field] === '');
-  if (missing.length > 0) {
-    throw new AwsRefusedError(`${at} answered for instance role ${roleName} without ${missing.join(', ')} (${where})`);
-  }
-  const expiration = new Date(document.Expiration as string);
-  if (Number.isNaN(expiration.getTime())) {
-    throw new AwsRefusedError(`${at} answered for instance role ${roleName} with an Expiration that is not a date: ${JSON.stringify(shorten(document.Expiration as string))} (${where})`);
-  }
-  return {
-    accessKeyId: document.AccessKeyId as string,
-    secretAccessKey: document.SecretAccessKey as string,
-    sessionToken: document.Token as string,
-    expiration,
-  };
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
+  return credentialsDocument(document, `${at} answered for instance role ${roleName}`, where);
 }
