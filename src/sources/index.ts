@@ -6,7 +6,7 @@ import type { SourceContext, SourceResult } from './types.js';
 /**
  * Who a source's credentials belong to, when that is known without obtaining them: then the
  * cache can serve the hops after it and the source need not run at all (no web-identity call,
- * no SSO call). Must equal the `identity` the source itself reports.
+ * no SSO call). Stable from run to run; within a run it replaces the identity the source reports.
  */
 export function knownIdentity(step: SourceStep, context: SourceContext): string | undefined {
   switch (step.kind) {
@@ -18,6 +18,11 @@ export function knownIdentity(step: SourceStep, context: SourceContext): string 
       return `web-identity:${step.roleArn.value}`;
     case 'sso':
       return `sso:${step.accountId.value}:${step.roleName.value}:${step.startUrl.value}`;
+    case 'container': {
+      // The task's endpoint names the task role (botocore: the relative URI wins).
+      const { AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: relative, AWS_CONTAINER_CREDENTIALS_FULL_URI: full } = context.env;
+      return relative ? `container:relative:${relative}` : full ? `container:${full}` : undefined;
+    }
     default:
       return undefined;
   }

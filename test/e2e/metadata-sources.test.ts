@@ -209,6 +209,18 @@ describe('credential_source = EcsContainer', () => {
     expect(imds.requests).toEqual([]);
   });
 
+  it('a cached chain asks the container endpoint nothing', async () => {
+    const run = () => runAwsrole(['export', 'in-container', '--format', 'json'], { env });
+    await runAwsrole(['cache', 'clear'], { env });
+    expect((await run()).code).toBe(0);
+    expect(container.requests).toHaveLength(1);
+    const second = await run();
+    expect(second.code).toBe(0);
+    expect(container.requests).toHaveLength(1);
+    // The other tests here run without the cache; leave none behind (the AWS CLI's included).
+    await runAwsrole(['cache', 'clear'], { env });
+  });
+
   it('boto3 ends as the same role', async () => {
     expect(await botoArn('in-container')).toBe('arn:aws:sts::123456789012:assumed-role/A/from-container');
     expect(container.requests.map((r) => r.headers.authorization)).toEqual([AUTH]);
