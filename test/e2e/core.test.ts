@@ -2,7 +2,7 @@
 // its output evaluated by real shells, its credentials checked with GetCallerIdentity, and the
 // same profiles resolved by the real boto3 for comparison.
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -393,6 +393,29 @@ describe('exec', () => {
     expect(exitCode).toBe(code);
   });
 
+  it('a Ctrl-C on a terminal reaches the command once, not twice', async () => {
+    // In a real terminal (tmux), ^C goes to the whole foreground group: awsrole must not forward it again.
+    const marks = join(sandbox.home, 'sigint-marks');
+    const status = join(sandbox.home, 'sigint-status');
+    // The command counts the SIGINTs it gets (node handles each delivery; sh's trap would merge them).
+    const counter = `process.on('SIGINT', () => require('fs').appendFileSync(${JSON.stringify(marks)}, 'INT\\n')); console.log('ready'); setInterval(() => {}, 1000); process.on('SIGINT', () => setTimeout(() => process.exit(3), 500));`;
+    const envArgs = Object.entries(env).map(([k, v]) => `${k}=${shq(v)}`).join(' ');
+    const command = `env -i ${envArgs} ${shq(process.execPath)} ${shq(join(REPO_ROOT, 'bin/awsrole.js'))} exec nasty -- ${shq(process.execPath)} -e ${shq(counter)}; echo $? > ${shq(status)}; sleep 30`;
+    const socket = `awsrole-sigint-${process.pid}`;
+    const tmux = (...args: string[]) => spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+    try {
+      // bash, not dash: on a ^C that its child survives, bash carries on to write the status.
+      expect(tmux('new-session', '-d', '-x', '120', '-y', '20', 'bash', '--norc', '-c', command).status).toBe(0);
+      await until(() => tmux('capture-pane', '-p').stdout.includes('ready'));
+      tmux('send-keys', 'C-c');
+      await until(() => existsSync(status) && readFileSync(status, 'utf8').trim() !== '');
+      expect(readFileSync(status, 'utf8').trim()).toBe('3');
+      expect(readFileSync(marks, 'utf8')).toBe('INT\n');
+    } finally {
+      tmux('kill-server');
+    }
+  });
+
   it('says so when the command does not exist (127)', async () => {
     const result = await runAwsrole(['exec', 'nasty', '--', 'no-such-command-xyz'], { env });
     expect(result.code).toBe(127);
@@ -461,3 +484,15 @@ describe('what stays fast', () => {
     expect(imports).not.toContain('@aws-sdk');
   });
 });
+
+function shq(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
