@@ -3,15 +3,22 @@
  * without following a symlink someone planted in their place.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fchmodSync, fstatSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
+import {
+  chmodSync, closeSync, constants, fchmodSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync,
+  writeFileSync, type Stats,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 // Not defined on Windows, where there are no such flags; 0 leaves them out.
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 const O_NONBLOCK = constants.O_NONBLOCK ?? 0;
 
-/** Strict UTF-8: a file with broken bytes is corrupt, not silently patched with U+FFFD. */
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+/**
+ * Strict UTF-8: a file with broken bytes is corrupt, not silently patched with U+FFFD. A byte-order
+ * mark is kept as a character, as Python keeps it: JSON behind one is then no JSON (botocore
+ * refuses it too), rather than quietly read.
+ */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * Replaces `path` with `text` so that a reader sees either the old file or the new one, never a
@@ -44,6 +51,35 @@ export function writeFileAtomic(path: string, text: string): void {
   }
 }
 
+/**
+ * `mkdir -p` for directories that hold secrets: every directory it creates is exactly 0700 (mkdir's
+ * mode is only narrowed by the umask, so the chmod never widens anything). Existing ones are left
+ * as they are; whoever needs them private checks them.
+ */
+export function makePrivateDirectories(dir: string): void {
+  const first = mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (first === undefined) return;
+  for (let created = dir; ; created = dirname(created)) {
+    chmodSync(created, 0o700);
+    if (created === first || created === dirname(created)) break;
+  }
+}
+
+/**
+ * A descriptor for reading `path`, or undefined when it does not exist. Never follows a symlink at
+ * `path` (ELOOP) and never blocks on a FIFO planted there; other errors are thrown.
+ */
+export function openForReading(path: string): number | undefined {
+  try {
+    // Without O_NOFOLLOW (Windows) a symlink is refused by looking first.
+    if (O_NOFOLLOW === 0 && lstatSync(path).isSymbolicLink()) throw Object.assign(new Error(`symlink (${path})`), { code: 'ELOOP' });
+    return openSync(path, constants.O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
 /** A regular file's text and its status, both taken from one open descriptor (no race between them). */
 export interface FileRead {
   text: string;
@@ -56,13 +92,8 @@ export interface FileRead {
  * us), for bytes that are not UTF-8, and for any other error.
  */
 export function readFileWithStats(path: string): FileRead | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+  const fd = openForReading(path);
+  if (fd === undefined) return undefined;
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile()) throw new Error(`not a regular file (${path})`);

@@ -3,13 +3,11 @@
 // (credentials.py: BaseAssumeRoleCredentialFetcher, CachedCredentialFetcher, AssumeRoleProvider;
 // utils.py: JSONFileCache) and awscli (customizations/assumerole.py, scalarparse.py).
 
-import { createHash, randomBytes } from 'node:crypto';
-import {
-  chmodSync, closeSync, constants, existsSync, fchmodSync, fstatSync, fsyncSync, lstatSync, mkdirSync,
-  openSync, readFileSync, renameSync, unlinkSync, writeSync,
-} from 'node:fs';
-import { dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { unlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AssumedRole } from '../sts/types.js';
+import { makePrivateDirectories, readFileWithStats, writeFileAtomic } from './atomic-file.js';
 
 /** The AssumeRole arguments botocore puts in its cache key; only the ones that are configured. */
 export interface AwsCliCacheArgs {
@@ -72,15 +70,10 @@ export function readAwsCliSession(dir: string, args: AwsCliCacheArgs): { assumed
   const path = cachePath(dir, args);
   let text: string;
   try {
-    if (NOFOLLOW === 0 && lstatSync(path).isSymbolicLink()) return undefined; // no O_NOFOLLOW (Windows)
-    // O_NONBLOCK: a FIFO planted at the path must not hang us; it has no effect on regular files.
-    const fd = openSync(path, constants.O_RDONLY | NOFOLLOW | (constants.O_NONBLOCK ?? 0));
-    try {
-      if (!fstatSync(fd).isFile()) return undefined;
-      text = readFileSync(fd, 'utf8');
-    } finally {
-      closeSync(fd);
-    }
+    // Never follows a symlink, never blocks on a FIFO, throws for anything but a regular file.
+    const file = readFileWithStats(path);
+    if (!file) return undefined;
+    text = file.text;
   } catch {
     return undefined;
   }
@@ -120,7 +113,7 @@ export function readAwsCliSession(dir: string, args: AwsCliCacheArgs): { assumed
  * Expiration is written as STS sends it and the AWS CLI v1 stores it: `YYYY-MM-DDTHH:MM:SSZ`
  * (whole seconds, rounded down so we never claim more time than STS granted).
  *
- * Like JSONFileCache.__setitem__: create the directories if needed, write a temp file beside the
+ * Like JSONFileCache.__setitem__ (through writeFileAtomic): create the directories if needed, write a temp file beside the
  * target, fsync, rename over `<key>.json`. Stricter than botocore: directories we create are 0700
  * (botocore: os.makedirs, 0777 & ~umask, so usually 0755) and the temp file is opened
  * O_EXCL|O_NOFOLLOW and set to 0600 whatever the umask (botocore: mkstemp, 0600). rename replaces
@@ -141,27 +134,8 @@ export function writeAwsCliSession(dir: string, args: AwsCliCacheArgs, assumed: 
     ...(assumed.assumedRoleArn ? { AssumedRoleUser: { Arn: assumed.assumedRoleArn } } : {}),
   };
 
-  makeDirectories(dir);
-  const target = cachePath(dir, args);
-  const temp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
-  const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NOFOLLOW, 0o600);
-  try {
-    try {
-      fchmodSync(fd, 0o600);
-      writeSync(fd, JSON.stringify(response));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, target);
-  } catch (error) {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // already gone
-    }
-    throw error;
-  }
+  makePrivateDirectories(dir);
+  writeFileAtomic(cachePath(dir, args), JSON.stringify(response));
 }
 
 /** Deletes the cached session for `args` (a symlink there is removed, not followed). True if one was there. */
@@ -177,24 +151,9 @@ export function removeAwsCliSession(dir: string, args: AwsCliCacheArgs): boolean
 
 // ---------------------------------------------------------------------------------------------
 
-const NOFOLLOW: number = constants.O_NOFOLLOW ?? 0;
-
 /** JSONFileCache._convert_cache_key: <dir>/<key>.json */
 function cachePath(dir: string, args: AwsCliCacheArgs): string {
   return join(dir, `${awsCliCacheKey(args)}.json`);
-}
-
-/** os.makedirs(dir, exist_ok=True), but each directory it creates is 0700 whatever the umask. */
-function makeDirectories(dir: string): void {
-  if (existsSync(dir)) return;
-  makeDirectories(dirname(dir));
-  try {
-    mkdirSync(dir, { mode: 0o700 });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return; // made meanwhile by someone else
-    throw error;
-  }
-  chmodSync(dir, 0o700);
 }
 
 function field(value: unknown, name: string): unknown {

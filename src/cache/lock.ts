@@ -22,6 +22,7 @@ import { closeSync, constants, fstatSync, linkSync, lstatSync, openSync, readFil
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AwsroleError, ExitCode } from '../errors.js';
+import { openForReading } from './atomic-file.js';
 
 /** What a lock file holds: who holds it, to judge whether it is stale and to name it in errors. */
 export interface LockHolder {
@@ -47,7 +48,6 @@ export interface LockOptions {
 export const LOCK_DEFAULTS = { timeoutMs: 180_000, maxAgeMs: 120_000, unreadableGraceMs: 2_000 } as const;
 
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
-const O_NONBLOCK = constants.O_NONBLOCK ?? 0;
 
 /** Locks this process holds, path → open descriptor of our lock file (for release at exit). */
 const held = new Map<string, number>();
@@ -140,13 +140,8 @@ interface Seen {
 
 /** Judges the lock file at `path`, keeping it open (see removeIfSame); undefined when it is gone. */
 function look(path: string, limits: Limits): Seen | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+  const fd = openForReading(path);
+  if (fd === undefined) return undefined;
   try {
     const holder = parseHolder(readFileSync(fd, 'utf8'));
     // The file system's clock, not the holder's createdAt: garbage has no createdAt to trust.

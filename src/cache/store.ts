@@ -5,10 +5,10 @@
  * is a miss, never a crash. Opening is strict, because a directory others can write lets them
  * plant sessions or read ours: that is a configuration error with the exact fix.
  */
-import { chmodSync, lstatSync, mkdirSync, readdirSync, unlinkSync, type Stats } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { lstatSync, readdirSync, unlinkSync, type Stats } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
-import { readFileWithStats, writeFileAtomic } from './atomic-file.js';
+import { makePrivateDirectories, readFileWithStats, writeFileAtomic } from './atomic-file.js';
 import { acquireLock, type LockOptions } from './lock.js';
 
 export interface CacheEntryFile {
@@ -110,20 +110,13 @@ function isPrivate(stats: Stats): boolean {
  * makes it exactly 0700 — there is no moment when the directory is open to others.
  */
 function ensurePrivateDirectory(dir: string): void {
-  let first: string | undefined;
   try {
-    first = mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makePrivateDirectories(dir);
   } catch (error) {
     // Something that is not a directory is there (a file, a dangling symlink): checked below.
     if (!lstatSync(dir, { throwIfNoEntry: false })) {
       const code = (error as NodeJS.ErrnoException).code ?? String(error);
       throw new ConfigError(`cannot create the cache directory: ${code} (${dir})`, 'check that its parent directories exist and are yours');
-    }
-  }
-  if (first !== undefined) {
-    for (let created = dir; ; created = dirname(created)) {
-      chmodSync(created, 0o700);
-      if (created === first || created === dirname(created)) break;
     }
   }
   checkPrivateDirectory(dir);

@@ -4,9 +4,9 @@
 // botocore's utils.py SSOTokenFetcher; customizations/sso/utils.py do_sso_login).
 
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../cache/atomic-file.js';
+import { makePrivateDirectories, writeFileAtomic } from '../cache/atomic-file.js';
 import { homeDirectory, type Env } from '../env.js';
 import { ConfigError } from '../errors.js';
 import { pythonJsonDumps, type PythonJson } from './python-json.js';
@@ -214,7 +214,7 @@ export function writeRegistration(dir: string, name: RegistrationName, registrat
 function writePrivate(dir: string, path: string, text: string): void {
   // botocore creates the directory with the umask's mode; awsrole keeps it private. An existing
   // directory is left as it is (it is shared with the AWS CLI).
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  makePrivateDirectories(dir);
   writeFileAtomic(path, text);
 }
 
