@@ -8,6 +8,7 @@
 import { lstatSync, readdirSync, unlinkSync, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
+import { quotePosix } from '../output/quote.js';
 import { makePrivateDirectories, readFileWithStats, writeFileAtomic } from './atomic-file.js';
 import { acquireLock, type LockOptions } from './lock.js';
 
@@ -124,7 +125,7 @@ function ensurePrivateDirectory(dir: string): void {
 
 function checkPrivateDirectory(dir: string): void {
   const stats = lstatSync(dir);
-  const quoted = shellQuote(dir);
+  const quoted = quotePosix(dir, 'the cache directory');
   if (stats.isSymbolicLink()) {
     throw new ConfigError(
       `the cache directory is a symlink; awsrole keeps secrets only in a real directory of its own (${dir})`,
@@ -155,6 +156,3 @@ function checkPrivateDirectory(dir: string): void {
   }
 }
 
-function shellQuote(value: string): string {
-  return `'${value.replaceAll("'", `'\\''`)}'`;
-}

@@ -4,6 +4,7 @@ import { SessionCache, type SessionEntry } from '../cache/sessions.js';
 import { loadConfig } from '../config/load.js';
 import { awsCliCacheDirectory, cacheDirectory } from '../env.js';
 import { resolvePlan } from '../plan/resolve.js';
+import { alignColumns } from '../output/table.js';
 import type { CommandContext } from './context.js';
 
 function openCache(context: CommandContext, cliCache: boolean | undefined): SessionCache {
@@ -44,8 +45,7 @@ export function cacheListCommand(options: { json?: boolean }, context: CommandCo
   const table = [['PROFILE', 'KIND', 'ROLE / MFA DEVICE', 'EXPIRES', 'LEFT']].concat(
     rows.map((row) => [row.profile, row.kind, row.subject, row.expiration.replace(/\.\d{3}Z$/, 'Z'), formatLeft(row.secondsLeft)]),
   );
-  const widths = table[0]!.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));
-  context.stdout.write(table.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n') + '\n');
+  context.stdout.write(alignColumns(table));
 }
 
 function formatLeft(seconds: number): string {

@@ -1,6 +1,7 @@
 import { loadConfig } from '../config/load.js';
 import type { Profile } from '../config/types.js';
 import { profileKind, type ProfileKind } from '../plan/kind.js';
+import { alignColumns } from '../output/table.js';
 import type { CommandContext } from './context.js';
 
 export interface ProfileSummary {
@@ -34,11 +35,4 @@ export function listCommand(options: { json?: boolean }, context: CommandContext
   const header = ['PROFILE', 'KIND', 'ROLE', 'SOURCE', 'REGION'];
   const rows = summaries.map((s) => [s.name, s.kind, s.roleArn ?? '-', s.source ?? '-', s.region ?? '-']);
   context.stdout.write(alignColumns([header, ...rows]));
-}
-
-function alignColumns(rows: string[][]): string {
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows
-    .map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  '))
-    .join('\n') + '\n';
 }
