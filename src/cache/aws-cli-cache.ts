@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AssumedRole } from '../sts/types.js';
+import { timeFromParts } from '../time.js';
 import { makePrivateDirectories, readFileWithStats, writeFileAtomic } from './atomic-file.js';
 
 /** The AssumeRole arguments botocore puts in its cache key; only the ones that are configured. */
@@ -177,12 +178,10 @@ const EXPIRATION = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?
 function parseExpiration(text: string): Date | undefined {
   const m = EXPIRATION.exec(text);
   if (!m) return undefined;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-  const millis = Number((m[7] ?? '').padEnd(3, '0').slice(0, 3));
-  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second, millis));
-  const valid = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day &&
-    date.getUTCHours() === hour && date.getUTCMinutes() === minute && date.getUTCSeconds() === second;
-  if (!valid) return undefined;
-  const offsetMinutes = m[9] ? (m[9] === '-' ? -1 : 1) * (Number(m[10]) * 60 + Number(m[11])) : 0;
-  return new Date(date.getTime() - offsetMinutes * 60_000);
+  const [, year, month, day, hour, minute, second, fraction, , sign, offsetHours, offsetMinutes] = m as unknown as string[];
+  return timeFromParts({
+    year: year!, month: month!, day: day!, hour: hour!, minute: minute!, second: second!,
+    ...(fraction && { fraction }),
+    ...(sign && { offset: { sign, hours: offsetHours!, minutes: offsetMinutes! } }),
+  });
 }

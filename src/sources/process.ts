@@ -4,6 +4,7 @@ import { maskAccessKeyId } from '../mask.js';
 import { runHelper, splitHelperCommand } from '../helper-command.js';
 import { formatTimestamp } from '../output/timestamp.js';
 import type { ProcessStep } from '../plan/types.js';
+import { timeFromParts } from '../time.js';
 import { describeSource } from '../plan/where.js';
 import type { SourceContext, SourceResult } from './types.js';
 
@@ -160,13 +161,10 @@ const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))
 function parseIsoTime(text: string): Date | undefined {
   const m = ISO_TIME.exec(text.trim());
   if (!m) return undefined;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-  const millis = Number((m[7] ?? '').padEnd(3, '0').slice(0, 3));
-  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second, millis));
-  const exact =
-    date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day &&
-    date.getUTCHours() === hour && date.getUTCMinutes() === minute && date.getUTCSeconds() === second;
-  if (!exact) return undefined;
-  const offsetMinutes = m[8] ? (m[8] === '-' ? -1 : 1) * (Number(m[9]) * 60 + Number(m[10])) : 0;
-  return new Date(date.getTime() - offsetMinutes * 60_000);
+  const [, year, month, day, hour, minute, second, fraction, sign, offsetHours, offsetMinutes] = m as unknown as string[];
+  return timeFromParts({
+    year: year!, month: month!, day: day!, hour: hour!, minute: minute!, second: second!,
+    ...(fraction && { fraction }),
+    ...(sign && { offset: { sign, hours: offsetHours!, minutes: offsetMinutes! } }),
+  });
 }

@@ -1,3 +1,5 @@
+import { timeFromParts } from '../time.js';
+
 /**
  * The timestamps of the SSO token cache. Every writer spells them its own way and botocore reads
  * them all with dateutil.parser:
@@ -17,19 +19,13 @@ const TIMESTAMP =
 export function parseSsoTimestamp(text: string): Date | undefined {
   const match = TIMESTAMP.exec(text.trim());
   if (!match) return undefined;
-  const [, year, month, day, hour, minute, second = '0', fraction = '', , sign, offsetHours = '0', offsetMinutes = '0'] = match;
-  const parts = [year, month, day, hour, minute, second].map(Number) as [number, number, number, number, number, number];
-  const [y, mo, d, h, mi, s] = parts;
-  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return undefined;
-  const millis = Math.floor(Number(`0.${fraction || '0'}`) * 1000);
-  const local = Date.UTC(y, mo - 1, d, h, mi, s, millis);
-  // Date.UTC rolls 31 April over to 1 May; a day that does not exist is not a timestamp.
-  if (new Date(local).getUTCDate() !== d) return undefined;
-  const oh = Number(offsetHours);
-  const om = Number(offsetMinutes);
-  if (oh > 23 || om > 59) return undefined;
-  const offsetMs = (sign === '-' ? -1 : 1) * (oh * 60 + om) * 60_000;
-  return new Date(local - (sign ? offsetMs : 0));
+  const [, year, month, day, hour, minute, second, fraction, , sign, offsetHours, offsetMinutes] = match as unknown as string[];
+  return timeFromParts({
+    year: year!, month: month!, day: day!, hour: hour!, minute: minute!,
+    ...(second && { second }),
+    ...(fraction && { fraction }),
+    ...(sign && { offset: { sign, hours: offsetHours!, ...(offsetMinutes && { minutes: offsetMinutes }) } }),
+  });
 }
 
 /** The AWS CLI's own spelling, `%Y-%m-%dT%H:%M:%SZ` (whole seconds, rounded down). */
