@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runAwsrole, runPython, REPO_ROOT } from '../support/cli.js';
 import { startMoto, type MotoServer, type UserCredentials } from '../support/moto.js';
+import { shellQuote, waitFor } from '../support/shell.js';
 import { createSandbox, type Sandbox } from '../support/sandbox.js';
 
 const EXTERNAL_ID = 'ext-id-7f3a';
@@ -399,16 +400,16 @@ describe('exec', () => {
     const status = join(sandbox.home, 'sigint-status');
     // The command counts the SIGINTs it gets (node handles each delivery; sh's trap would merge them).
     const counter = `process.on('SIGINT', () => require('fs').appendFileSync(${JSON.stringify(marks)}, 'INT\\n')); console.log('ready'); setInterval(() => {}, 1000); process.on('SIGINT', () => setTimeout(() => process.exit(3), 500));`;
-    const envArgs = Object.entries(env).map(([k, v]) => `${k}=${shq(v)}`).join(' ');
-    const command = `env -i ${envArgs} ${shq(process.execPath)} ${shq(join(REPO_ROOT, 'bin/awsrole.js'))} exec nasty -- ${shq(process.execPath)} -e ${shq(counter)}; echo $? > ${shq(status)}; sleep 30`;
+    const envArgs = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ');
+    const command = `env -i ${envArgs} ${shellQuote(process.execPath)} ${shellQuote(join(REPO_ROOT, 'bin/awsrole.js'))} exec nasty -- ${shellQuote(process.execPath)} -e ${shellQuote(counter)}; echo $? > ${shellQuote(status)}; sleep 30`;
     const socket = `awsrole-sigint-${process.pid}`;
     const tmux = (...args: string[]) => spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
     try {
       // bash, not dash: on a ^C that its child survives, bash carries on to write the status.
       expect(tmux('new-session', '-d', '-x', '120', '-y', '20', 'bash', '--norc', '-c', command).status).toBe(0);
-      await until(() => tmux('capture-pane', '-p').stdout.includes('ready'));
+      await waitFor(() => tmux('capture-pane', '-p').stdout.includes('ready'));
       tmux('send-keys', 'C-c');
-      await until(() => existsSync(status) && readFileSync(status, 'utf8').trim() !== '');
+      await waitFor(() => existsSync(status) && readFileSync(status, 'utf8').trim() !== '');
       expect(readFileSync(status, 'utf8').trim()).toBe('3');
       expect(readFileSync(marks, 'utf8')).toBe('INT\n');
     } finally {
@@ -484,15 +485,3 @@ describe('what stays fast', () => {
     expect(imports).not.toContain('@aws-sdk');
   });
 });
-
-function shq(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
-
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

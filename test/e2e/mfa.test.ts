@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AWSROLE_BIN, runAwsrole } from '../support/cli.js';
 import { startMoto, type MotoServer } from '../support/moto.js';
+import { shellQuote, waitFor } from '../support/shell.js';
 import { createSandbox, type Sandbox } from '../support/sandbox.js';
 
 const SERIAL = 'arn:aws:iam::123456789012:mfa/alice';
@@ -116,15 +117,3 @@ describe('one MFA code for every role that shares the device', () => {
     }
   });
 });
-
-function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
