@@ -65,7 +65,12 @@ const program = new Command('awsrole')
   .enablePositionalOptions()
   .showSuggestionAfterError(true)
   .exitOverride()
-  .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'awsrole: ')) });
+  .configureOutput({
+    // Under the shell function (AWSROLE_SHELL set) stdout is evaluated: help and version text go
+    // to stderr, where people read them, instead of into an eval.
+    ...(env.AWSROLE_SHELL ? { writeOut: (text: string) => process.stderr.write(text) } : {}),
+    outputError: (text, write) => write(text.replace(/^error: /, 'awsrole: ')),
+  });
 
 withCredentialOptions(program.command('use'))
   .description('print shell code that exports the role\'s credentials, for eval')
@@ -157,6 +162,23 @@ withCommonOptions(program.command('login'))
     await loginCommand(profile, { open: options.open, noBrowser: options.browser === false }, context(options));
   });
 
+withCommonOptions(program.command('init'))
+  .description('print the shell function that lets `awsrole use` change the current shell, with completion')
+  .argument('<shell>', 'bash, zsh, fish or powershell')
+  .addHelpText(
+    'after',
+    examples(
+      'eval "$(awsrole init bash)"     # in ~/.bashrc',
+      'eval "$(awsrole init zsh)"      # in ~/.zshrc, after compinit',
+      'awsrole init fish | source      # in ~/.config/fish/config.fish',
+      'awsrole init powershell | Out-String | Invoke-Expression   # in $PROFILE',
+    ),
+  )
+  .action(async (shell: string, options: CommonOptions) => {
+    const { initCommand } = await import('./commands/init.js');
+    initCommand(shell, context(options));
+  });
+
 const cache = program.command('cache').description('the cached sessions: list them, clear them');
 
 withCommonOptions(cache.command('list'))
@@ -183,7 +205,13 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 
 try {
-  await program.parseAsync(process.argv);
+  if (argv[0] === '__complete') {
+    // The shell functions' completion protocol (src/completion/run.ts), not a user command.
+    const { runCompletion } = await import('./completion/run.js');
+    runCompletion(program, argv.slice(1), env, (text) => process.stdout.write(text));
+  } else {
+    await program.parseAsync(process.argv);
+  }
 } catch (error) {
   if (error instanceof CommanderError) {
     // Commander has printed its message already. Help and version are successes; the rest usage.

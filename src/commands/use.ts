@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
-import { parseShellName, shellFromPath, useScript, type ShellName } from '../output/use-script.js';
+import { useScript } from '../output/use-script.js';
+import { chooseShell } from './choose-shell.js';
 import type { CommandContext, CredentialOptions } from './context.js';
 import { obtainSession, planFor } from './obtain-session.js';
 
@@ -21,13 +22,4 @@ export async function useCommand(profile: string, options: UseOptions, context: 
   }
   const session = await obtainSession(profile, options, context);
   context.stdout.write(useScript(shell, session));
-}
-
-export function chooseShell(flag: string | undefined, context: CommandContext): ShellName {
-  if (flag) {
-    const shell = parseShellName(flag);
-    if (!shell) throw new UsageError(`unknown shell "${flag}"`, 'choose one of bash, zsh, sh, fish, powershell');
-    return shell;
-  }
-  return shellFromPath(context.env.SHELL ?? '') ?? 'sh';
 }

@@ -1,0 +1,20 @@
+import { UsageError } from '../errors.js';
+import { parseShellName, shellFromPath, type ShellName } from '../output/use-script.js';
+import type { CommandContext } from './context.js';
+
+/**
+ * The shell whose code `use` and `unset` print: `--shell`, else AWSROLE_SHELL (set by the shell
+ * function of `awsrole init`, which knows the shell it runs in), else the login shell in $SHELL —
+ * which may differ from the running one, hence the other two — else POSIX sh.
+ */
+export function chooseShell(flag: string | undefined, context: CommandContext): ShellName {
+  const named = flag || context.env.AWSROLE_SHELL;
+  if (named) {
+    const shell = parseShellName(named);
+    if (!shell) {
+      throw new UsageError(`unknown shell "${named}"${flag ? '' : ' in AWSROLE_SHELL'}`, 'choose one of bash, zsh, sh, fish, powershell');
+    }
+    return shell;
+  }
+  return shellFromPath(context.env.SHELL ?? '') ?? 'sh';
+}
