@@ -1,7 +1,7 @@
 /** The shell code of `use` and `unset`, for the shell the user runs. */
 import type { Session } from '../credentials.js';
 import { ENV_DIALECTS, envScript, type EnvDialect } from './env-formats.js';
-import { USE_VARIABLES, sessionVariables } from './variables.js';
+import { REGION_VARIABLES, USE_VARIABLES, sessionVariables } from './variables.js';
 
 export type ShellName = 'bash' | 'zsh' | 'sh' | 'fish' | 'powershell';
 
@@ -48,7 +48,12 @@ export function useScript(shell: ShellName, session: Session): string {
   return envScript(dialectFor(shell), sessionVariables(session));
 }
 
-/** What `unset` prints: clears every variable `use` can set. */
-export function unsetScript(shell: ShellName): string {
-  return envScript(dialectFor(shell), { set: [], clear: USE_VARIABLES });
+/**
+ * What `unset` prints: clears every variable `use` can set — but the region variables only when
+ * `keepRegion` is false, so that a region the user set themselves outlives an `unset` that follows
+ * no `use`.
+ */
+export function unsetScript(shell: ShellName, options: { keepRegion?: boolean } = {}): string {
+  const clear = options.keepRegion ? USE_VARIABLES.filter((name) => !REGION_VARIABLES.includes(name)) : USE_VARIABLES;
+  return envScript(dialectFor(shell), { set: [], clear });
 }

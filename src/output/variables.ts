@@ -16,7 +16,7 @@ const CREDENTIAL_VARIABLES = [
   'AWS_SESSION_EXPIRATION',
 ] as const;
 
-const REGION_VARIABLES = ['AWS_REGION', 'AWS_DEFAULT_REGION'] as const;
+export const REGION_VARIABLES: readonly string[] = ['AWS_REGION', 'AWS_DEFAULT_REGION'];
 
 /**
  * Cleared on every switch: a profile selection would make some SDKs ignore the credentials in the
@@ -52,7 +52,7 @@ export function sessionVariables(session: Session): VariableChanges {
     if (value === undefined) clear.push(name);
     else set.push([name, value]);
   }
-  if (region) for (const name of REGION_VARIABLES) set.push([name, region]);
+  if (region) for (const name of REGION_VARIABLES) set.push([name, region] as const);
   set.push(['AWSROLE_PROFILE', profile]);
   return { set, clear };
 }

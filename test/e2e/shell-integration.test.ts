@@ -193,6 +193,14 @@ describe('awsrole init', () => {
     expect(spawnSync(process.execPath, [AWSROLE_BIN, 'init', 'pwsh'], { env, encoding: 'utf8' }).stdout).toBe(code);
   });
 
+  it("unset keeps a region the user set when no use is in effect, and clears use's", async () => {
+    const own = await runAwsrole(['unset', '--shell', 'bash'], { env: { ...env, AWS_REGION: 'ap-south-1' } });
+    expect(own.stdout).toContain('unset AWS_ACCESS_KEY_ID');
+    expect(own.stdout).not.toContain('AWS_REGION');
+    const afterUse = await runAwsrole(['unset', '--shell', 'bash'], { env: { ...env, AWS_REGION: 'eu-west-1', AWSROLE_PROFILE: 'prod-admin' } });
+    expect(afterUse.stdout).toContain('unset AWS_REGION');
+  });
+
   it('refuses a shell it has no integration for, with the choices', async () => {
     const result = await runAwsrole(['init', 'tcsh'], { env });
     expect(result.code).toBe(2);

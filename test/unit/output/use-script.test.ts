@@ -76,6 +76,13 @@ unset AWSROLE_PROFILE
     expect(unsetScript('sh')).toBe(expected);
   });
 
+  it('keeps the region variables when asked', () => {
+    const script = unsetScript('bash', { keepRegion: true });
+    expect(script).toContain('unset AWS_ACCESS_KEY_ID\n');
+    expect(script).toContain('unset AWSROLE_PROFILE\n');
+    expect(script).not.toContain('REGION');
+  });
+
   it('fish', () => {
     expect(unsetScript('fish')).toBe(`if set -q -g AWS_ACCESS_KEY_ID; set -e -g AWS_ACCESS_KEY_ID; end
 if set -q -g AWS_SECRET_ACCESS_KEY; set -e -g AWS_SECRET_ACCESS_KEY; end
