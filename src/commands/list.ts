@@ -1,6 +1,7 @@
 import { loadConfig } from '../config/load.js';
 import type { Profile } from '../config/types.js';
 import { profileKind, type ProfileKind } from '../plan/kind.js';
+import { palette, useColour, type Palette } from '../output/colour.js';
 import { alignColumns } from '../output/table.js';
 import type { CommandContext } from './context.js';
 
@@ -8,6 +9,10 @@ export interface ProfileSummary {
   name: string;
   kind: ProfileKind;
   roleArn: string | null;
+  /** The 12-digit account of the role ARN, or sso_account_id of an SSO profile. */
+  account: string | null;
+  /** The role name in the role ARN (without its path), or sso_role_name of an SSO profile. */
+  roleName: string | null;
   /** source_profile, or `credential_source:<name>` */
   source: string | null;
   region: string | null;
@@ -15,15 +20,42 @@ export interface ProfileSummary {
 
 export function summarize(profile: Profile): ProfileSummary {
   const value = (key: string) => profile.settings.get(key)?.value || null;
+  const kind = profileKind(profile);
+  const roleArn = value('role_arn');
   const credentialSource = value('credential_source');
+  let role: { account: string | null; roleName: string | null } | undefined;
+  if (roleArn) role = parseRoleArn(roleArn);
+  else if (kind === 'sso') role = { account: value('sso_account_id'), roleName: value('sso_role_name') };
   return {
     name: profile.name,
-    kind: profileKind(profile),
-    roleArn: value('role_arn'),
+    kind,
+    roleArn,
+    account: role?.account ?? null,
+    roleName: role?.roleName ?? null,
     source: value('source_profile') ?? (credentialSource ? `credential_source:${credentialSource}` : null),
     region: value('region'),
   };
 }
+
+/** `arn:aws:iam::123456789012:role/path/Name` → its account and `Name`; null for what is not there. */
+export function parseRoleArn(arn: string): { account: string | null; roleName: string | null } {
+  const [prefix, , service, , account, ...resource] = arn.split(':');
+  const path = resource.join(':');
+  return {
+    account: prefix === 'arn' && account !== undefined && /^\d{12}$/.test(account) ? account : null,
+    roleName: prefix === 'arn' && service === 'iam' && path.startsWith('role/') ? path.split('/').at(-1) || null : null,
+  };
+}
+
+const KIND_COLOUR: Record<ProfileKind, keyof Palette> = {
+  role: 'cyan',
+  credential_source: 'blue',
+  'web identity': 'magenta',
+  sso: 'green',
+  'static keys': 'yellow',
+  process: 'red',
+  none: 'dim',
+};
 
 export function listCommand(options: { json?: boolean }, context: CommandContext): void {
   const config = loadConfig(context.env);
@@ -32,7 +64,17 @@ export function listCommand(options: { json?: boolean }, context: CommandContext
     context.stdout.write(`${JSON.stringify(summaries, null, 2)}\n`);
     return;
   }
-  const header = ['PROFILE', 'KIND', 'ROLE', 'SOURCE', 'REGION'];
-  const rows = summaries.map((s) => [s.name, s.kind, s.roleArn ?? '-', s.source ?? '-', s.region ?? '-']);
+  // Colour for a person at a terminal only; the columns are measured without it.
+  const paint = palette(useColour(context.stdout, context.env));
+  const cell = (text: string | null) => text ?? paint.dim('-');
+  const header = ['PROFILE', 'KIND', 'ACCOUNT', 'ROLE', 'REGION', 'SOURCE'].map(paint.bold);
+  const rows = summaries.map((s) => [
+    s.name,
+    paint[KIND_COLOUR[s.kind]](s.kind),
+    cell(s.account),
+    cell(s.roleName),
+    cell(s.region),
+    cell(s.source),
+  ]);
   context.stdout.write(alignColumns([header, ...rows]));
 }

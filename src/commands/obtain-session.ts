@@ -6,6 +6,7 @@ import { parseSeconds } from '../duration.js';
 import { awsCliCacheDirectory, cacheDirectory } from '../env.js';
 import { UsageError } from '../errors.js';
 import { createMfaCodeProvider } from '../mfa/index.js';
+import { withSpinner } from '../output/spinner.js';
 import { resolvePlan } from '../plan/resolve.js';
 import type { Plan } from '../plan/types.js';
 import { runPlan, type Effects } from '../run-plan.js';
@@ -30,7 +31,7 @@ export function planFor(profile: string, options: CredentialOptions, context: Co
 /** Files → plan → credentials: the path shared by use, exec, export and credential-process. */
 export async function obtainSession(
   profile: string,
-  options: CredentialOptions,
+  options: CredentialOptions & { quiet?: boolean },
   context: CommandContext,
 ): Promise<Session> {
   const plan = planFor(profile, options, context);
@@ -38,7 +39,7 @@ export async function obtainSession(
   return runPlan(plan, effectsFor(options, context));
 }
 
-export function effectsFor(options: CredentialOptions, context: CommandContext): Effects {
+export function effectsFor(options: CredentialOptions & { quiet?: boolean }, context: CommandContext): Effects {
   const { env } = context;
   const now = () => new Date();
   const mfaSessionSeconds = options.mfaDuration ? parseSeconds(options.mfaDuration, '--mfa-duration') : DEFAULT_MFA_SESSION_SECONDS;
@@ -47,7 +48,10 @@ export function effectsFor(options: CredentialOptions, context: CommandContext):
   }
   const effects: Effects = {
     env,
-    sts: () => lazyStsCaller(stsTimeoutMs(context)),
+    sts: () => {
+      const sts = lazyStsCaller(stsTimeoutMs(context));
+      return options.quiet ? sts : withSpinners(sts, context);
+    },
     mfaCode: createMfaCodeProvider(
       { code: options.mfaCode, command: options.mfaCommand },
       { env, stderr: context.stderr },
@@ -76,6 +80,24 @@ function stsTimeoutMs(context: CommandContext): number | undefined {
     throw new UsageError(`AWSROLE_STS_TIMEOUT must be a positive number of seconds, not "${raw}"`);
   }
   return seconds * 1000;
+}
+
+/**
+ * Each STS request with a spinner on stderr while it takes long (on a terminal only). Only the
+ * request itself: an MFA code is asked for before the call, so no prompt ever waits under it.
+ */
+function withSpinners(sts: StsCaller, context: CommandContext): StsCaller {
+  const spin = <T>(message: string, work: () => Promise<T>) => withSpinner(context.stderr, message, work, { env: context.env });
+  return {
+    assumeRole: (target, credentials, request) =>
+      spin(`assuming ${request.roleArn}`, () => sts.assumeRole(target, credentials, request)),
+    assumeRoleWithWebIdentity: (target, request) =>
+      spin(`assuming ${request.roleArn} with a web identity token`, () => sts.assumeRoleWithWebIdentity(target, request)),
+    getSessionToken: (target, credentials, request) =>
+      spin('getting an MFA session', () => sts.getSessionToken(target, credentials, request)),
+    getCallerIdentity: (target, credentials) =>
+      spin('asking STS who this is (GetCallerIdentity)', () => sts.getCallerIdentity(target, credentials)),
+  };
 }
 
 let caller: Promise<StsCaller> | undefined;

@@ -335,7 +335,9 @@ describe('explain and list', () => {
       'a', 'b', 'bad-source', 'base', 'c', 'denied', 'ext-bad', 'ext-ok', 'from-env',
       'loop-a', 'loop-b', 'mixed', 'nasty', 'orphan', 'sdk-c', 'self', 'split', 'via-mixed', 'with-mfa', 'with-mfa-chained',
     ]);
-    expect(profiles.find((p) => p.name === 'c')).toEqual({ name: 'c', kind: 'role', roleArn: roleArn('C'), source: 'b', region: 'eu-west-1' });
+    expect(profiles.find((p) => p.name === 'c')).toEqual({
+      name: 'c', kind: 'role', roleArn: roleArn('C'), account: '123456789012', roleName: 'C', source: 'b', region: 'eu-west-1',
+    });
     expect(profiles.find((p) => p.name === 'base')).toMatchObject({ kind: 'static keys' });
     expect(profiles.find((p) => p.name === 'sdk-c')).toMatchObject({ kind: 'process' });
   });

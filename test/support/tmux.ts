@@ -14,8 +14,11 @@ export interface Pane {
   send(...keys: string[]): void;
   /** Types text literally (no key-name lookup), without Enter. */
   type(text: string): void;
-  /** The visible screen, trailing blank lines removed. */
-  screen(): string;
+  /**
+   * The visible screen, trailing blank lines removed; with `escapes`, colours and attributes as
+   * SGR escape sequences (`tmux capture-pane -e`).
+   */
+  screen(options?: { escapes?: boolean }): string;
   /** Waits until the screen matches; the error shows the screen. */
   waitForScreen(match: string | RegExp, timeoutMs?: number): Promise<void>;
   /**
@@ -70,7 +73,7 @@ export async function startPane(options: PaneOptions): Promise<Pane> {
   const pane: Pane = {
     send: (...keys) => void tmux('send-keys', ...keys),
     type: (text) => void tmux('send-keys', '-l', text),
-    screen: () => tmux('capture-pane', '-p').stdout.replace(/\n+$/, ''),
+    screen: (options) => tmux('capture-pane', '-p', ...(options?.escapes ? ['-e'] : [])).stdout.replace(/\n+$/, ''),
     async waitForScreen(match, timeoutMs = 10_000) {
       const matches = () => (typeof match === 'string' ? pane.screen().includes(match) : match.test(pane.screen()));
       try {
