@@ -74,6 +74,17 @@ done
 echo "AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN are set too (not shown)"
 say 'awsrole exec prod -- python3 (boto3 GetCallerIdentity)'
 awsrole exec prod -- python3 -c 'import boto3; print(boto3.client("sts").get_caller_identity()["Arn"])'
+say 'eval "$(awsrole init bash)"; awsrole unset; awsrole use dev   (the shell function)'
+mkdir -p "$work/bin" && ln -s "$PWD/bin/awsrole.js" "$work/bin/awsrole"
+unset -f awsrole
+PATH=$work/bin:$PATH
+eval "$(awsrole init bash)"
+awsrole unset
+printf 'after unset: AWSROLE_PROFILE=%s\n' "${AWSROLE_PROFILE-}"
+awsrole use dev
+printf 'after use dev: AWSROLE_PROFILE=%s AWS_REGION=%s\n' "$AWSROLE_PROFILE" "$AWS_REGION"
+say 'awsrole __complete --current=pr -- use   (what TAB after "awsrole use pr" asks)'
+awsrole __complete --current=pr -- use
 say 'boto3 with profile prod-sdk (credential_process = awsrole credential-process prod)'
 python3 -c 'import boto3; print(boto3.Session(profile_name="prod-sdk").client("sts", region_name="us-east-1").get_caller_identity()["Arn"])'
 echo >&2
