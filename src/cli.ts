@@ -179,6 +179,18 @@ withCommonOptions(program.command('init'))
     initCommand(shell, context(options));
   });
 
+withCredentialOptions(program.command('console'))
+  .description('sign in to the AWS console as the role (federation endpoint): open it in the browser, or --print the URL')
+  .argument('<profile>', 'a role or IAM Identity Center profile (long-term keys cannot sign in)')
+  .option('--destination <url-or-service>', 'where to land: a service name (s3, ec2, …) or a full https URL (default: the console home)')
+  .option('--print', 'print the sign-in URL on stdout instead of opening it; it signs in whoever has it, for 15 minutes')
+  .option('--open', 'open the browser (the default; with --print, do both)')
+  .addHelpText('after', examples('awsrole console prod-admin', 'awsrole console prod-admin --destination s3', 'awsrole console prod-admin --print | pbcopy'))
+  .action(async (profile: string, options: CredentialOptions & CommonOptions & { destination?: string; print?: boolean; open?: boolean }) => {
+    const { consoleCommand } = await import('./commands/console.js');
+    await consoleCommand(profile, options, context(options));
+  });
+
 const cache = program.command('cache').description('the cached sessions: list them, clear them');
 
 withCommonOptions(cache.command('list'))

@@ -1,0 +1,83 @@
+// A loopback stand-in for the AWS federation endpoint (signin.aws.amazon.com/federation):
+// `GET /federation?Action=getSigninToken&Session=<JSON>` answers `{"SigninToken": "<random>"}` and
+// records the Session it got, so that a test can check which credentials were sent. `status`
+// makes it refuse instead. Point awsrole at it with AWSROLE_FEDERATION_ENDPOINT=<endpoint>.
+
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export interface FederationSession {
+  sessionId: string;
+  sessionKey: string;
+  sessionToken: string;
+}
+
+export interface RecordedFederationRequest {
+  method: string;
+  path: string;
+  /** Every query parameter, decoded. */
+  query: Record<string, string>;
+  /** The Session parameter parsed as JSON, when it is JSON. */
+  session?: FederationSession;
+  /** The SigninToken answered, when one was. */
+  signinToken?: string;
+}
+
+export interface FederationStandIn {
+  /** `http://127.0.0.1:PORT`: what AWSROLE_FEDERATION_ENDPOINT should be set to. */
+  readonly endpoint: string;
+  readonly requests: RecordedFederationRequest[];
+  /** Answer every getSigninToken with this HTTP status and no token (e.g. 403); undefined: answer normally. */
+  status: number | undefined;
+  close(): Promise<void>;
+}
+
+export async function startFederationStandIn(): Promise<FederationStandIn> {
+  const requests: RecordedFederationRequest[] = [];
+  const sockets = new Set<Socket>();
+  const standIn = { status: undefined as number | undefined };
+
+  const server = createServer((incoming: IncomingMessage, response: ServerResponse) => {
+    const url = new URL(incoming.url ?? '/', 'http://stand-in');
+    const query = Object.fromEntries(url.searchParams);
+    const request: RecordedFederationRequest = { method: incoming.method ?? '', path: url.pathname, query };
+    requests.push(request);
+    const answer = (status: number, body: string, type = 'application/json') => {
+      response.writeHead(status, { 'content-type': type });
+      response.end(body);
+    };
+    if (request.method !== 'GET' || url.pathname !== '/federation' || query.Action !== 'getSigninToken') {
+      answer(400, 'Bad request\n', 'text/plain');
+      return;
+    }
+    try {
+      request.session = JSON.parse(query.Session ?? '') as FederationSession;
+    } catch {
+      answer(400, 'Session is not JSON\n', 'text/plain');
+      return;
+    }
+    if (standIn.status !== undefined) {
+      answer(standIn.status, '<html><body>Refused</body></html>\n', 'text/html');
+      return;
+    }
+    request.signinToken = `SigninToken-${randomBytes(24).toString('base64url')}`;
+    answer(200, JSON.stringify({ SigninToken: request.signinToken }));
+  });
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return Object.assign(standIn, {
+    endpoint,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  });
+}
