@@ -68,11 +68,10 @@ async function openConsole(url: string, profile: string, pageDir: string, printe
   context.debug(`sign-in page written to ${page.path} (mode 0600; a later run removes it after a minute)`);
   const hint = `print the sign-in URL instead: awsrole console ${profile} --print (it signs in whoever has it, for 15 minutes)`;
   // openBrowser reports a browser that cannot be started (ENOENT and the like) on the next tick,
-  // and one that fails later only while this process still runs; its own hint does not fit here.
+  // and one that fails later only while this process still runs.
   let failure: string | undefined;
   let settled = false;
-  openBrowser(page.fileUrl, context.env, (message) => {
-    const why = message.replace(/;[^;]*$/, '');
+  openBrowser(page.fileUrl, context.env, (why) => {
     if (settled) context.warn(`${why}; ${hint}`);
     else failure = why;
   });

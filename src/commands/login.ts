@@ -39,7 +39,7 @@ export async function loginCommand(profile: string, options: LoginOptions, conte
     show: (authorization) => {
       // Not through `info`: without these lines there is no login, --quiet or not.
       context.stderr.write(instructions(settings, authorization));
-      if (options.open) openBrowser(authorization.verificationUriComplete, env, context.warn);
+      if (options.open) openBrowser(authorization.verificationUriComplete, env, (why) => context.warn(`${why}; open the URL above yourself`));
     },
     debug: context.debug,
   });

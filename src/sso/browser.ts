@@ -7,21 +7,21 @@ import type { Env } from '../env.js';
  * the AWS CLI follows: the first of a PATH-like list, `%s` replaced by the URL or the URL added
  * at the end), else `open` on macOS, the URL handler on Windows, `xdg-open` elsewhere. The opener
  * runs detached with no terminal; a failure to start it, or a non-zero exit, is only reported
- * through `warn` — the URL is on the screen anyway.
+ * through `failed` (the reason, without a hint: the caller knows what the user can do instead).
  */
-export function openBrowser(url: string, env: Env, warn: (message: string) => void, platform: NodeJS.Platform = process.platform): void {
+export function openBrowser(url: string, env: Env, failed: (why: string) => void, platform: NodeJS.Platform = process.platform): void {
   const [command, ...args] = browserCommand(url, env, platform);
   if (!command) return;
-  const failed = (why: string) => warn(`could not open a browser (${command}: ${why}); open the URL above yourself`);
+  const fail = (why: string) => failed(`could not open a browser (${command}: ${why})`);
   try {
     const child = spawn(command, args, { stdio: 'ignore', detached: true, env: { ...env } as NodeJS.ProcessEnv });
-    child.once('error', (error: NodeJS.ErrnoException) => failed(error.code ?? error.message));
+    child.once('error', (error: NodeJS.ErrnoException) => fail(error.code ?? error.message));
     child.once('exit', (code, signal) => {
-      if (code !== 0) failed(signal ? `killed by ${signal}` : `exit code ${code}`);
+      if (code !== 0) fail(signal ? `killed by ${signal}` : `exit code ${code}`);
     });
     child.unref();
   } catch (error) {
-    failed((error as Error).message);
+    fail((error as Error).message);
   }
 }
 
