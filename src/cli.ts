@@ -73,11 +73,19 @@ const program = new Command('awsrole')
   });
 
 withCredentialOptions(program.command('use'))
-  .description('print shell code that exports the role\'s credentials, for eval')
-  .argument('<profile>', 'profile name in ~/.aws/config or ~/.aws/credentials')
+  .description('print shell code that exports the role\'s credentials, for eval; without a profile, pick one on the terminal')
+  .argument('[profile]', 'profile name in ~/.aws/config or ~/.aws/credentials (default: pick one from a list, most recently used first)')
   .addOption(new Option('--shell <shell>', 'shell to print for (default: from $SHELL)').choices(['bash', 'zsh', 'sh', 'fish', 'powershell']))
-  .addHelpText('after', examples('eval "$(awsrole use prod-admin)"', 'awsrole use prod-admin --shell fish | source', 'awsrole use prod-admin --shell powershell | Invoke-Expression'))
-  .action(async (profile: string, options: CredentialOptions & CommonOptions & { shell?: string }) => {
+  .addHelpText(
+    'after',
+    examples(
+      'eval "$(awsrole use prod-admin)"',
+      'eval "$(awsrole use)"            # pick the profile: type to filter, arrows to move, Enter, Esc to cancel',
+      'awsrole use prod-admin --shell fish | source',
+      'awsrole use prod-admin --shell powershell | Invoke-Expression',
+    ),
+  )
+  .action(async (profile: string | undefined, options: CredentialOptions & CommonOptions & { shell?: string }) => {
     const { useCommand } = await import('./commands/use.js');
     await useCommand(profile, options, context(options));
   });
@@ -126,7 +134,7 @@ withCommonOptions(program.command('explain'))
   });
 
 withCommonOptions(program.command('list'))
-  .description('list every profile: name, kind, role, source, region')
+  .description('list every profile: name, kind, account, role, region, source')
   .addHelpText('after', examples('awsrole list', 'awsrole list --json | jq -r \'.[] | select(.kind == "role") | .name\''))
   .action(async (options: CommonOptions) => {
     const { listCommand } = await import('./commands/list.js');

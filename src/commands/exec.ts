@@ -1,6 +1,7 @@
 import { runCommand, childEnvironment } from '../exec.js';
 import { UsageError } from '../errors.js';
 import { sessionVariables } from '../output/variables.js';
+import { recordRecentProfile } from '../recent-profiles.js';
 import type { CommandContext, CredentialOptions } from './context.js';
 import { obtainSession } from './obtain-session.js';
 
@@ -21,6 +22,8 @@ export async function execCommand(
     );
   }
   const session = await obtainSession(profile, options, context);
+  // Recorded once the credentials are there: the child's own exit code says nothing about the profile.
+  recordRecentProfile(context.env, profile, context.debug);
   const env = childEnvironment(context.env, sessionVariables(session));
   context.debug(`exec: running ${command} with the credentials of ${profile}`);
   return runCommand(command, args, env);

@@ -1,0 +1,195 @@
+/**
+ * The picker on the user's terminal: /dev/tty opened for reading (keys, in raw mode) and for
+ * writing (the list), never stdin nor stdout — `eval "$(awsrole use)"` and the shell functions
+ * read stdout. Every way out (a choice, Esc, Ctrl-C, a signal, the terminal closing, an error,
+ * process.exit) erases what was drawn, shows the cursor and puts the terminal back in its mode.
+ */
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { constants } from 'node:os';
+import { isatty, ReadStream, WriteStream } from 'node:tty';
+import type { Env } from '../env.js';
+import { AwsroleError } from '../errors.js';
+import { INTERRUPTED_EXIT_CODE } from '../mfa/terminal.js';
+import { useColour } from '../output/colour.js';
+import { decodeKeys } from './keys.js';
+import { clearFrame, renderFrame } from './render.js';
+import { applyKey, createPickerState, withHeight, type PickerItem } from './state.js';
+
+/** Rows of the list at most; fewer on a short terminal. */
+export const PICKER_ROWS = 10;
+
+export interface PickerTerminal {
+  /** Shows the list and resolves the item chosen; rejects with exit 130 ("cancelled") on Esc or Ctrl-C. */
+  pick(items: readonly PickerItem[]): Promise<PickerItem>;
+  close(): void;
+}
+
+export interface OpenPickerOptions {
+  /** Default /dev/tty. */
+  path?: string;
+  /** Whether stdin (fd 0) and stderr (fd 2) are terminals; default: asked of the process. */
+  stdinIsTTY?: boolean;
+  stderrIsTTY?: boolean;
+}
+
+// As in src/mfa/terminal.ts: a handler replaces the default "die", so the terminal is restored
+// first and the signal then ends awsrole with the shell's 128+N code.
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
+
+/**
+ * The terminal to pick on, or undefined when there is none to use. The rule:
+ * - stdin or stderr must be a terminal. Both redirected (`eval "$(awsrole use)" </dev/null 2>log`,
+ *   a script's or CI job's streams) means nobody is expected to interact, even if the script
+ *   was started from a terminal and /dev/tty would open; `eval "$(awsrole use)"` at a prompt and
+ *   the shell functions keep both on the terminal. stdout does not count: it is captured.
+ * - and /dev/tty must open and be a terminal: a process without a controlling terminal (cron,
+ *   CI, setsid) gets ENXIO there.
+ * (The caller deals with stdout being a terminal, where no picker is opened at all.)
+ */
+export function openPickerTerminal(env: Env, options: OpenPickerOptions = {}): PickerTerminal | undefined {
+  const stdinIsTTY = options.stdinIsTTY ?? isatty(0);
+  const stderrIsTTY = options.stderrIsTTY ?? isatty(2);
+  if (!stdinIsTTY && !stderrIsTTY) return undefined;
+  const path = options.path ?? '/dev/tty';
+  let readFd: number;
+  try {
+    readFd = openSync(path, 'r');
+  } catch {
+    return undefined;
+  }
+  if (!isatty(readFd)) {
+    closeSync(readFd);
+    return undefined;
+  }
+  let writeFd: number;
+  try {
+    writeFd = openSync(path, 'w');
+  } catch {
+    closeSync(readFd);
+    return undefined;
+  }
+  return new PickerTty(new ReadStream(readFd), new WriteStream(writeFd), writeFd, useColour({ isTTY: true }, env));
+}
+
+class PickerTty implements PickerTerminal {
+  private closed = false;
+
+  constructor(
+    private readonly input: ReadStream,
+    /** Only for the window size; the frames are written synchronously to `writeFd`. */
+    private readonly output: WriteStream,
+    private readonly writeFd: number,
+    private readonly colour: boolean,
+  ) {
+    input.setEncoding('utf8'); // a character split across two reads is joined again
+    input.pause();
+  }
+
+  private write(text: string): void {
+    writeSync(this.writeFd, text);
+  }
+
+  /** [columns, list rows]; 80 and PICKER_ROWS when the terminal does not say. */
+  private size(): [number, number] {
+    let columns = 0;
+    let rows = 0;
+    try {
+      [columns, rows] = this.output.getWindowSize();
+    } catch {
+      // Not answered: the defaults below.
+    }
+    // The prompt line, the position line and the command line above take three rows.
+    return [columns > 0 ? columns : 80, rows > 0 ? Math.max(1, Math.min(PICKER_ROWS, rows - 3)) : PICKER_ROWS];
+  }
+
+  pick(items: readonly PickerItem[]): Promise<PickerItem> {
+    const { input } = this;
+    let [width, height] = this.size();
+    let state = createPickerState(items, height);
+    const draw = () => this.write(renderFrame(state, { width, colour: this.colour }));
+
+    return new Promise((resolve, reject) => {
+      const restore = (): void => {
+        if (input.isRaw) input.setRawMode(false);
+      };
+      const finish = (outcome: () => void): void => {
+        input.off('data', onData);
+        input.off('end', onEnd);
+        input.off('error', onError);
+        for (const signal of SIGNALS) process.off(signal, onSignal);
+        process.off('SIGWINCH', onResize);
+        process.off('exit', onExit);
+        input.pause();
+        try {
+          this.write(clearFrame());
+        } catch {
+          // The terminal is gone: nothing left to erase.
+        }
+        restore();
+        outcome();
+      };
+      const onExit = (): void => {
+        // Someone calls process.exit() while the list is up.
+        try {
+          this.write(clearFrame());
+        } catch {
+          // As above.
+        }
+        restore();
+      };
+      const onData = (chunk: string): void => {
+        for (const key of decodeKeys(chunk)) {
+          const step = applyKey(state, key);
+          if (step.kind === 'chosen') return finish(() => resolve(step.item));
+          if (step.kind === 'cancelled') return finish(() => reject(new AwsroleError('cancelled', INTERRUPTED_EXIT_CODE)));
+          state = step.state;
+        }
+        try {
+          draw();
+        } catch (error) {
+          finish(() => reject(error));
+        }
+      };
+      const onEnd = (): void => {
+        finish(() => reject(new AwsroleError('cancelled: the terminal closed', 128 + constants.signals.SIGHUP)));
+      };
+      const onError = (error: Error): void => finish(() => reject(error));
+      const onSignal = (signal: NodeJS.Signals): void => {
+        finish(() => reject(new AwsroleError(`cancelled by ${signal}`, 128 + constants.signals[signal])));
+      };
+      const onResize = (): void => {
+        [width, height] = this.size();
+        state = withHeight(state, height);
+        try {
+          draw();
+        } catch {
+          // Drawn again at the next key.
+        }
+      };
+
+      // Raw mode before the first frame: keys typed as soon as it shows must not be echoed.
+      input.setRawMode(true);
+      process.on('exit', onExit);
+      for (const signal of SIGNALS) process.on(signal, onSignal);
+      process.on('SIGWINCH', onResize);
+      input.on('data', onData);
+      input.on('end', onEnd);
+      input.on('error', onError);
+      try {
+        draw();
+      } catch (error) {
+        finish(() => reject(error));
+        return;
+      }
+      input.resume();
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.input.isRaw) this.input.setRawMode(false);
+    this.input.destroy();
+    this.output.destroy(); // closes writeFd
+  }
+}

@@ -1,0 +1,93 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  orderByRecent, readRecentProfiles, recentProfilesFile, recordRecentProfile, RECENT_LIMIT,
+} from '../../../src/recent-profiles.js';
+
+let root: string;
+let env: Record<string, string>;
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'awsrole-recent-'));
+  env = { HOME: root, AWSROLE_CACHE_DIR: join(root, 'cache', 'awsrole') };
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+const modeOf = (path: string) => statSync(path).mode & 0o777;
+
+describe(recordRecentProfile.name, () => {
+  it('keeps the most recent first, each name once', () => {
+    for (const name of ['a', 'b', 'c', 'a']) recordRecentProfile(env, name);
+    expect(readRecentProfiles(env)).toEqual(['a', 'c', 'b']);
+    expect(JSON.parse(readFileSync(recentProfilesFile(env), 'utf8'))).toEqual(['a', 'c', 'b']);
+  });
+
+  it(`keeps at most ${RECENT_LIMIT} names`, () => {
+    for (let i = 0; i < RECENT_LIMIT + 5; i++) recordRecentProfile(env, `p${i}`);
+    const names = readRecentProfiles(env);
+    expect(names).toHaveLength(RECENT_LIMIT);
+    expect(names[0]).toBe(`p${RECENT_LIMIT + 4}`);
+    expect(names.at(-1)).toBe('p5');
+  });
+
+  it('writes <cache dir>/recent.json with mode 0600 in 0700 directories', () => {
+    recordRecentProfile(env, 'a');
+    expect(recentProfilesFile(env)).toBe(join(root, 'cache', 'awsrole', 'recent.json'));
+    expect(modeOf(recentProfilesFile(env))).toBe(0o600);
+    expect(modeOf(join(root, 'cache', 'awsrole'))).toBe(0o700);
+    expect(modeOf(join(root, 'cache'))).toBe(0o700);
+  });
+
+  it('defaults to ~/.cache/awsrole/recent.json', () => {
+    expect(recentProfilesFile({ HOME: root })).toBe(join(root, '.cache', 'awsrole', 'recent.json'));
+  });
+
+  it('ignores a failed write, saying so under --debug', () => {
+    writeFileSync(join(root, 'cache'), 'a file where the directory should be');
+    const messages: string[] = [];
+    expect(() => recordRecentProfile(env, 'a', (message) => messages.push(message))).not.toThrow();
+    expect(messages.join('\n')).toMatch(/could not write .*recent\.json/);
+  });
+
+  it('replaces a corrupt file', () => {
+    mkdirSync(env.AWSROLE_CACHE_DIR!, { recursive: true });
+    writeFileSync(recentProfilesFile(env), '{not json');
+    recordRecentProfile(env, 'a');
+    expect(readRecentProfiles(env)).toEqual(['a']);
+  });
+});
+
+describe(readRecentProfiles.name, () => {
+  it.each<[string, string | Buffer, string[]]>([
+    ['not JSON', '{not json', []],
+    ['truncated', '["a", "b"', []],
+    ['not a list', '{"a": 1}', []],
+    ['not UTF-8', Buffer.from([0x5b, 0x22, 0xff, 0x22, 0x5d]), []],
+    ['empty', '', []],
+    ['other values in the list are skipped', '["a", 1, null, "", "b", "a"]', ['a', 'b']],
+  ])('%s', (_, content, expected) => {
+    mkdirSync(env.AWSROLE_CACHE_DIR!, { recursive: true });
+    writeFileSync(recentProfilesFile(env), content);
+    expect(readRecentProfiles(env)).toEqual(expected);
+  });
+
+  it('no file: empty', () => {
+    expect(readRecentProfiles(env)).toEqual([]);
+  });
+
+  it('a directory in its place: empty, no crash', () => {
+    mkdirSync(recentProfilesFile(env), { recursive: true });
+    expect(readRecentProfiles(env)).toEqual([]);
+  });
+});
+
+describe(orderByRecent.name, () => {
+  it.each<[string, string[], string[], string[]]>([
+    ['no history: alphabetical', ['staging', 'prod', 'alpha'], [], ['alpha', 'prod', 'staging']],
+    ['recent first, most recent first, then the rest alphabetically', ['alpha', 'prod', 'staging', 'dev'], ['staging', 'dev'], ['staging', 'dev', 'alpha', 'prod']],
+    ['recent names that no longer exist are left out', ['alpha', 'prod'], ['gone', 'prod'], ['prod', 'alpha']],
+  ])('%s', (_, names, recent, expected) => {
+    expect(orderByRecent(names, recent)).toEqual(expected);
+  });
+});
