@@ -108,6 +108,21 @@ describe.each(['bash', 'zsh', 'fish'] as const)('the shell function in %s', (she
     expect(help).not.toMatch(/command not found|Unknown command|parse error/);
   });
 
+  it('opens the picker for `awsrole use` with no profile; the chosen role lands in this shell', async () => {
+    const p = await open();
+    p.type('awsrole use');
+    p.send('Enter');
+    await p.waitForScreen(/^profile>/m);
+    await p.waitForScreen(/^[> ] staging\s+role/m);
+    p.type('stag');
+    await p.waitForScreen(/^> staging/m);
+    expect(p.screen()).not.toMatch(/prod-admin\s+role/);
+    p.send('Enter');
+    await p.waitForScreen(/^READY>\s*$/m);
+    expect(await p.run(show(shell, 'AWSROLE_PROFILE'))).toBe('AWSROLE_PROFILE=[staging]\n');
+    expect(await p.run(show(shell, 'AWS_ACCESS_KEY_ID'))).toMatch(/^AWS_ACCESS_KEY_ID=\[ASIA/);
+  });
+
   it('completes profile names, subcommands and formats with TAB', async () => {
     const p = await open();
     p.type('awsrole use pr');
