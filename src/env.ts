@@ -42,6 +42,14 @@ export function cacheDirectory(env: Env): string {
   return join(env.XDG_CACHE_HOME || join(homeDirectory(env), '.cache'), 'awsrole');
 }
 
+/**
+ * Where awsrole keeps what it remembers that is not a cache (the recently used profiles):
+ * $XDG_STATE_HOME/awsrole, else ~/.local/state/awsrole (the XDG base directory rules).
+ */
+export function stateDirectory(env: Env): string {
+  return join(env.XDG_STATE_HOME || join(homeDirectory(env), '.local', 'state'), 'awsrole');
+}
+
 /** The AWS CLI's assume-role cache, shared unless AWSROLE_AWS_CLI_CACHE=false (or --no-cli-cache). */
 export function awsCliCacheDirectory(env: Env): string | undefined {
   if ((env.AWSROLE_AWS_CLI_CACHE ?? '').trim().toLowerCase() === 'false') return undefined;

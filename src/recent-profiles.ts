@@ -1,18 +1,18 @@
 /**
  * The profiles used most recently, most recent first, so that the picker of `awsrole use` offers
- * them at the top. A JSON list of profile names (never a secret) in `<cache dir>/recent.json`,
+ * them at the top. A JSON list of profile names (never a secret) in `<state dir>/recent.json`,
  * written like the session cache (atomic, 0600 in a 0700 directory). It only orders a list: a
  * corrupt or unreadable file reads as empty, and a failed write is not an error (--debug says it).
  */
 import { join } from 'node:path';
 import { makePrivateDirectories, readFileIfPresent, writeFileAtomic } from './cache/atomic-file.js';
-import { cacheDirectory, type Env } from './env.js';
+import { stateDirectory, type Env } from './env.js';
 
 /** How many names are kept. */
 export const RECENT_LIMIT = 50;
 
 export function recentProfilesFile(env: Env): string {
-  return join(cacheDirectory(env), 'recent.json');
+  return join(stateDirectory(env), 'recent.json');
 }
 
 /** The names in the file, most recent first; [] when it is missing, unreadable or not a list of names. */
@@ -35,7 +35,7 @@ export function recordRecentProfile(env: Env, profile: string, debug: (message: 
   const path = recentProfilesFile(env);
   try {
     const names = unique([profile, ...readRecentProfiles(env, debug)]).slice(0, RECENT_LIMIT);
-    makePrivateDirectories(cacheDirectory(env));
+    makePrivateDirectories(stateDirectory(env));
     writeFileAtomic(path, `${JSON.stringify(names)}\n`);
   } catch (error) {
     // Only the order of a list is lost; the command itself succeeded.

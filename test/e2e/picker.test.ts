@@ -32,7 +32,7 @@ afterAll(() => sandbox?.cleanup());
 
 beforeEach(() => {
   // No history from an earlier test: the order starts alphabetical.
-  rmSync(join(sandbox.home, '.cache'), { recursive: true, force: true });
+  rmSync(join(sandbox.home, '.local', 'state'), { recursive: true, force: true });
 });
 
 afterEach(() => {

@@ -10,7 +10,7 @@ let root: string;
 let env: Record<string, string>;
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'awsrole-recent-'));
-  env = { HOME: root, AWSROLE_CACHE_DIR: join(root, 'cache', 'awsrole') };
+  env = { HOME: root, XDG_STATE_HOME: join(root, 'state') };
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
@@ -31,27 +31,27 @@ describe(recordRecentProfile.name, () => {
     expect(names.at(-1)).toBe('p5');
   });
 
-  it('writes <cache dir>/recent.json with mode 0600 in 0700 directories', () => {
+  it('writes <state dir>/recent.json with mode 0600 in 0700 directories', () => {
     recordRecentProfile(env, 'a');
-    expect(recentProfilesFile(env)).toBe(join(root, 'cache', 'awsrole', 'recent.json'));
+    expect(recentProfilesFile(env)).toBe(join(root, 'state', 'awsrole', 'recent.json'));
     expect(modeOf(recentProfilesFile(env))).toBe(0o600);
-    expect(modeOf(join(root, 'cache', 'awsrole'))).toBe(0o700);
-    expect(modeOf(join(root, 'cache'))).toBe(0o700);
+    expect(modeOf(join(root, 'state', 'awsrole'))).toBe(0o700);
+    expect(modeOf(join(root, 'state'))).toBe(0o700);
   });
 
-  it('defaults to ~/.cache/awsrole/recent.json', () => {
-    expect(recentProfilesFile({ HOME: root })).toBe(join(root, '.cache', 'awsrole', 'recent.json'));
+  it('defaults to ~/.local/state/awsrole/recent.json', () => {
+    expect(recentProfilesFile({ HOME: root })).toBe(join(root, '.local', 'state', 'awsrole', 'recent.json'));
   });
 
   it('ignores a failed write, saying so under --debug', () => {
-    writeFileSync(join(root, 'cache'), 'a file where the directory should be');
+    writeFileSync(join(root, 'state'), 'a file where the directory should be');
     const messages: string[] = [];
     expect(() => recordRecentProfile(env, 'a', (message) => messages.push(message))).not.toThrow();
     expect(messages.join('\n')).toMatch(/could not write .*recent\.json/);
   });
 
   it('replaces a corrupt file', () => {
-    mkdirSync(env.AWSROLE_CACHE_DIR!, { recursive: true });
+    mkdirSync(join(env.XDG_STATE_HOME!, 'awsrole'), { recursive: true });
     writeFileSync(recentProfilesFile(env), '{not json');
     recordRecentProfile(env, 'a');
     expect(readRecentProfiles(env)).toEqual(['a']);
@@ -67,7 +67,7 @@ describe(readRecentProfiles.name, () => {
     ['empty', '', []],
     ['other values in the list are skipped', '["a", 1, null, "", "b", "a"]', ['a', 'b']],
   ])('%s', (_, content, expected) => {
-    mkdirSync(env.AWSROLE_CACHE_DIR!, { recursive: true });
+    mkdirSync(join(env.XDG_STATE_HOME!, 'awsrole'), { recursive: true });
     writeFileSync(recentProfilesFile(env), content);
     expect(readRecentProfiles(env)).toEqual(expected);
   });
