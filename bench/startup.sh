@@ -21,6 +21,7 @@ printf '[static]\naws_access_key_id = AKIAEXAMPLESTATIC001\naws_secret_access_ke
 
 printf '[profile role]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = static\n' >"$sandbox/small-config"
 
+# `__complete` is what every TAB runs, on the 10,000-line config.
 # `use static` runs twice: with a three-line config, and with the 10,000-line one.
 hyperfine --warmup 3 --min-runs 20 -N "$@" \
   'node -e 0' \
@@ -28,4 +29,5 @@ hyperfine --warmup 3 --min-runs 20 -N "$@" \
   "env AWS_CONFIG_FILE=$sandbox/small-config node bin/awsrole.js use static" \
   'node bin/awsrole.js use static' \
   'node bin/awsrole.js explain role' \
-  'node bin/awsrole.js list --json'
+  'node bin/awsrole.js list --json' \
+  'node bin/awsrole.js __complete --current=acct-19 -- use'
