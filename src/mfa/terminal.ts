@@ -1,6 +1,7 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, writeSync } from 'node:fs';
 import { constants } from 'node:os';
-import { isatty, ReadStream } from 'node:tty';
+import { ReadStream } from 'node:tty';
+import { openDevTty } from '../dev-tty.js';
 import { AwsroleError } from '../errors.js';
 import { createLineEditor } from './line-editor.js';
 
@@ -23,32 +24,10 @@ export const INTERRUPTED_EXIT_CODE = 128 + constants.signals.SIGINT;
 // replaces the default "die", so the signal becomes an error with the shell's 128+N code.
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
 
-/**
- * Opens the controlling terminal, /dev/tty: never stdin (it may be a pipe) nor stdout (a shell
- * reads it with eval). Returns undefined when there is none — no controlling terminal (ENXIO:
- * CI, cron, setsid), no /dev/tty (ENOENT: some containers), or not allowed to open it.
- */
+/** The MFA prompt's terminal: /dev/tty (see openDevTty), or undefined when there is none. */
 export function openTerminal(path = '/dev/tty'): Terminal | undefined {
-  let readFd: number;
-  try {
-    readFd = openSync(path, 'r');
-  } catch {
-    return undefined;
-  }
-  if (!isatty(readFd)) {
-    closeSync(readFd);
-    return undefined;
-  }
-  // A second descriptor to write to: the ReadStream owns (and closes) the first, and writing
-  // synchronously guarantees the prompt is on screen before we wait for keys.
-  let writeFd: number;
-  try {
-    writeFd = openSync(path, 'w');
-  } catch {
-    closeSync(readFd);
-    return undefined;
-  }
-  return new DevTty(new ReadStream(readFd), writeFd);
+  const tty = openDevTty(path);
+  return tty && new DevTty(new ReadStream(tty.readFd), tty.writeFd);
 }
 
 class DevTty implements Terminal {

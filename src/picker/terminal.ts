@@ -4,9 +4,10 @@
  * read stdout. Every way out (a choice, Esc, Ctrl-C, a signal, the terminal closing, an error,
  * process.exit) erases what was drawn, shows the cursor and puts the terminal back in its mode.
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { writeSync } from 'node:fs';
 import { constants } from 'node:os';
 import { isatty, ReadStream, WriteStream } from 'node:tty';
+import { openDevTty } from '../dev-tty.js';
 import type { Env } from '../env.js';
 import { AwsroleError } from '../errors.js';
 import { INTERRUPTED_EXIT_CODE } from '../mfa/terminal.js';
@@ -50,25 +51,9 @@ export function openPickerTerminal(env: Env, options: OpenPickerOptions = {}): P
   const stdinIsTTY = options.stdinIsTTY ?? isatty(0);
   const stderrIsTTY = options.stderrIsTTY ?? isatty(2);
   if (!stdinIsTTY && !stderrIsTTY) return undefined;
-  const path = options.path ?? '/dev/tty';
-  let readFd: number;
-  try {
-    readFd = openSync(path, 'r');
-  } catch {
-    return undefined;
-  }
-  if (!isatty(readFd)) {
-    closeSync(readFd);
-    return undefined;
-  }
-  let writeFd: number;
-  try {
-    writeFd = openSync(path, 'w');
-  } catch {
-    closeSync(readFd);
-    return undefined;
-  }
-  return new PickerTty(new ReadStream(readFd), new WriteStream(writeFd), writeFd, useColour({ isTTY: true }, env));
+  const tty = openDevTty(options.path);
+  if (!tty) return undefined;
+  return new PickerTty(new ReadStream(tty.readFd), new WriteStream(tty.writeFd), tty.writeFd, useColour({ isTTY: true }, env));
 }
 
 class PickerTty implements PickerTerminal {
