@@ -37,7 +37,10 @@ export function complete(root: CommandShape, words: readonly string[], current: 
   let afterDoubleDash = false;
 
   for (const word of words) {
-    if (pendingOption) {
+    if (pendingOption && word === '=') {
+      // bash splits `--format=js` at the `=` (COMP_WORDBREAKS): the value is still to come.
+      continue;
+    } else if (pendingOption) {
       pendingOption = undefined;
     } else if (afterDoubleDash) {
       positionals++;

@@ -137,6 +137,12 @@ describe.each(['bash', 'zsh', 'fish'] as const)('the shell function in %s', (she
     p.type('staging --format dot');
     p.send('Tab');
     await p.waitForScreen(/awsrole export staging --format dotenv\s*$/m);
+    // bash splits this word at the `=`, zsh and fish do not.
+    p.send('C-u');
+    if (shell === 'fish') p.send('C-k');
+    p.type('awsrole export staging --format=js');
+    p.send('Tab');
+    await p.waitForScreen(/awsrole export staging --format=json\s*$/m);
   });
 });
 

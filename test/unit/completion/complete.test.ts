@@ -44,6 +44,9 @@ describe('complete', () => {
     expect(run(['use', 'dev', '--region'], 'us')).toEqual(['us-east-1']);
     expect(run(['export', 'dev', '--format'], 'j')).toEqual(['json']);
     expect(run(['export', 'dev'], '--format=')).toEqual(['--format=env', '--format=json']);
+    // bash hands `--format=j` over as three words: --format, =, j.
+    expect(run(['export', 'dev', '--format', '='], 'j')).toEqual(['json']);
+    expect(run(['export', 'dev', '--format', '=', 'json'], '')).toEqual([]);
     // An option given as --name=value takes no next word.
     expect(run(['use', '--region=eu-west-1'], 'p')).toEqual(['prod-admin', 'prod-ro']);
   });
