@@ -5,6 +5,7 @@ import { removeLaunchPage, removeStalePages, writeLaunchPage } from '../console/
 import { loginUrl } from '../console/login-url.js';
 import { CONSOLE_HOSTS, consolePartition } from '../console/partitions.js';
 import { cacheDirectory } from '../env.js';
+import { withSpinner } from '../output/spinner.js';
 import { AwsroleError, ConfigError, ExitCode } from '../errors.js';
 import { openBrowser } from '../sso/browser.js';
 import { requestTimeoutMs } from '../sso/endpoints.js';
@@ -12,6 +13,7 @@ import type { CommandContext, CredentialOptions } from './context.js';
 import { obtainSession } from './obtain-session.js';
 
 export interface ConsoleOptions extends CredentialOptions {
+  quiet?: boolean;
   /** --destination: a console service name (`s3`) or a full https URL. */
   destination?: string;
   /** --print: the sign-in URL to stdout. */
@@ -51,12 +53,14 @@ export async function consoleCommand(profile: string, options: ConsoleOptions, c
   const target = destinationUrl(destination, hosts.console, session.region);
   context.debug(`profile ${profile}: console of partition ${partition} (${reason}), landing on ${target}`);
   context.debug(`profile ${profile}: getSigninToken via ${signin.url} (${signin.source})`);
-  const token = await getSigninToken({
-    signinBase: signin.url,
-    credentials: { accessKeyId, secretAccessKey, sessionToken },
-    timeoutMs,
-    where: `profile "${profile}", ${signin.url}`,
-  });
+  const request = () =>
+    getSigninToken({
+      signinBase: signin.url,
+      credentials: { accessKeyId, secretAccessKey, sessionToken },
+      timeoutMs,
+      where: `profile "${profile}", ${signin.url}`,
+    });
+  const token = options.quiet ? await request() : await withSpinner(context.stderr, 'getting a console sign-in token', request, { env });
   const url = loginUrl(signin.url, target, token);
 
   if (options.print) context.stdout.write(`${url}\n`);

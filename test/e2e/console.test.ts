@@ -10,7 +10,8 @@ import { runAwsrole, type RunResult } from '../support/cli.js';
 import { startFederationStandIn, type FederationStandIn, type RecordedFederationRequest } from '../support/federation-standin.js';
 import { startMoto, type MotoServer, type UserCredentials } from '../support/moto.js';
 import { createSandbox, type Sandbox } from '../support/sandbox.js';
-import { waitFor } from '../support/shell.js';
+import { shellQuote, waitFor } from '../support/shell.js';
+import { startPane } from '../support/tmux.js';
 
 let moto: MotoServer;
 let alice: UserCredentials;
@@ -60,6 +61,7 @@ beforeEach(() => {
   rmSync(browserRecord, { force: true });
   standIn.requests.length = 0;
   standIn.status = undefined;
+  standIn.delayMs = 0;
 });
 
 /** The one getSigninToken call of a run. */
@@ -268,6 +270,27 @@ describe('console in the browser', () => {
     expect(second.code).toBe(0);
     expect(existsSync(old)).toBe(false);
     expect(existsSync(recent)).toBe(true);
+  });
+});
+
+describe('on a terminal', () => {
+  it('shows a spinner while the federation endpoint is slow, and erases it', async () => {
+    await runAwsrole(['use', 'a', '--shell', 'bash'], { env }); // the role session is cached: only the federation call is slow
+    standIn.requests.length = 0;
+    standIn.delayMs = 1500;
+    const dir = join(sandbox.home, 'pane');
+    const pane = await startPane({ shell: 'bash', dir, env: { ...env, LANG: 'C.UTF-8' }, rc: [] });
+    try {
+      const out = join(dir, 'url');
+      pane.type(`awsrole console a --print > ${shellQuote(out)}; echo "status=$?"`);
+      pane.send('Enter');
+      await pane.waitForScreen('getting a console sign-in token');
+      await pane.waitForScreen(/^status=0$/m);
+      expect(pane.screen()).not.toContain('getting a console sign-in token');
+      expect(readFileSync(out, 'utf8')).toContain(`SigninToken=${encodeURIComponent(federationCall().signinToken!)}`);
+    } finally {
+      pane.kill();
+    }
   });
 });
 

@@ -30,13 +30,15 @@ export interface FederationStandIn {
   readonly requests: RecordedFederationRequest[];
   /** Answer every getSigninToken with this HTTP status and no token (e.g. 403); undefined: answer normally. */
   status: number | undefined;
+  /** Wait this long before answering (for the spinner); 0 by default. */
+  delayMs: number;
   close(): Promise<void>;
 }
 
 export async function startFederationStandIn(): Promise<FederationStandIn> {
   const requests: RecordedFederationRequest[] = [];
   const sockets = new Set<Socket>();
-  const standIn = { status: undefined as number | undefined };
+  const standIn = { status: undefined as number | undefined, delayMs: 0 };
 
   const server = createServer((incoming: IncomingMessage, response: ServerResponse) => {
     const url = new URL(incoming.url ?? '/', 'http://stand-in');
@@ -44,8 +46,10 @@ export async function startFederationStandIn(): Promise<FederationStandIn> {
     const request: RecordedFederationRequest = { method: incoming.method ?? '', path: url.pathname, query };
     requests.push(request);
     const answer = (status: number, body: string, type = 'application/json') => {
-      response.writeHead(status, { 'content-type': type });
-      response.end(body);
+      setTimeout(() => {
+        response.writeHead(status, { 'content-type': type });
+        response.end(body);
+      }, standIn.delayMs);
     };
     if (request.method !== 'GET' || url.pathname !== '/federation' || query.Action !== 'getSigninToken') {
       answer(400, 'Bad request\n', 'text/plain');
