@@ -40,6 +40,8 @@ export interface Effects {
   warn: (message: string) => void;
   /** Where a credential_process helper's own messages go. */
   stderr: NodeJS.WritableStream;
+  /** A spinner around requests to AWS that sources make themselves (SSO); see SourceContext. */
+  spin?: <T>(message: string, work: () => Promise<T>) => Promise<T>;
 }
 
 /** A hop with everything decided before any call: its duration, its cache key, its MFA route. */

@@ -46,11 +46,12 @@ export function effectsFor(options: CredentialOptions & { quiet?: boolean }, con
   if (mfaSessionSeconds < 900 || mfaSessionSeconds > DEFAULT_MFA_SESSION_SECONDS) {
     throw new UsageError('--mfa-duration must be from 15m to 36h (what STS allows for GetSessionToken)');
   }
+  const spin = <T>(message: string, work: () => Promise<T>) => withSpinner(context.stderr, message, work, { env: context.env });
   const effects: Effects = {
     env,
     sts: () => {
       const sts = lazyStsCaller(stsTimeoutMs(context));
-      return options.quiet ? sts : withSpinners(sts, context);
+      return options.quiet ? sts : withSpinners(sts, spin);
     },
     mfaCode: createMfaCodeProvider(
       { code: options.mfaCode, command: options.mfaCommand },
@@ -63,6 +64,7 @@ export function effectsFor(options: CredentialOptions & { quiet?: boolean }, con
     debug: context.debug,
     warn: context.warn,
     stderr: context.stderr,
+    ...(options.quiet ? {} : { spin }),
   };
   if (options.cache !== false) {
     const awsCliDir = options.cliCache === false ? undefined : awsCliCacheDirectory(env);
@@ -86,8 +88,7 @@ function stsTimeoutMs(context: CommandContext): number | undefined {
  * Each STS request with a spinner on stderr while it takes long (on a terminal only). Only the
  * request itself: an MFA code is asked for before the call, so no prompt ever waits under it.
  */
-function withSpinners(sts: StsCaller, context: CommandContext): StsCaller {
-  const spin = <T>(message: string, work: () => Promise<T>) => withSpinner(context.stderr, message, work, { env: context.env });
+function withSpinners(sts: StsCaller, spin: <T>(message: string, work: () => Promise<T>) => Promise<T>): StsCaller {
   return {
     assumeRole: (target, credentials, request) =>
       spin(`assuming ${request.roleArn}`, () => sts.assumeRole(target, credentials, request)),

@@ -38,7 +38,8 @@ export async function ssoCredentials(step: SsoStep, context: SourceContext): Pro
       `(${describeSource(step.accountId.source)}) via ${portal.url} (${portal.source})`,
   );
   try {
-    const credentials = await getRoleCredentials({ endpoint: portal.url, accessToken, accountId, roleName, timeoutMs });
+    const request = () => getRoleCredentials({ endpoint: portal.url, accessToken, accountId, roleName, timeoutMs });
+    const credentials = await (context.spin ? context.spin(`getting SSO role credentials for ${roleName} in ${accountId}`, request) : request());
     context.debug(`profile ${step.profile}: SSO role credentials valid until ${formatSsoTimestamp(credentials.expiration!)}`);
     return {
       credentials,

@@ -11,6 +11,8 @@ export interface SourceContext {
   debug: (message: string) => void;
   /** Where people see messages (stderr), e.g. the helper's own stderr for credential_process. */
   stderr: NodeJS.WritableStream;
+  /** Runs a request to AWS with a spinner on a terminal (src/output/spinner.ts); none when absent. */
+  spin?: <T>(message: string, work: () => Promise<T>) => Promise<T>;
 }
 
 /** What a source produces: credentials, and a stable name of who they are, for cache keys. */

@@ -1,13 +1,15 @@
 // IAM Identity Center end to end: bin/awsrole against the loopback SSO stand-in (portal and OIDC)
 // and moto (auth on), with tokens in the sandbox's ~/.aws/sso/cache — written by the test, by
 // `awsrole login`, or by botocore — and boto3 resolving the same profiles for comparison.
-import { rmSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runAwsrole, runPython, startAwsrole, type Running } from '../support/cli.js';
 import { startMoto, type MotoServer, type UserCredentials } from '../support/moto.js';
 import { createSandbox, type Sandbox } from '../support/sandbox.js';
+import { shellQuote } from '../support/shell.js';
 import { startSsoStandIn, type SsoStandIn } from '../support/sso-standin.js';
+import { startPane } from '../support/tmux.js';
 import { tokenCacheKey } from '../../src/sso/token-cache.js';
 
 const START_URL = 'https://my-sso-portal.awsapps.com/start';
@@ -209,6 +211,28 @@ describe('a cached token', () => {
     const result = await runAwsrole(['export', 'sso-forbidden', '--format', 'json'], { env });
     expect(result.code).toBe(4);
     expect(result.stderr).toContain(`awsrole: IAM Identity Center refused role Admin in account ${SSO_ACCOUNT}: GetRoleCredentials: ForbiddenException: No access`);
+  });
+});
+
+describe('on a terminal', () => {
+  it('shows a spinner while the portal is slow to hand out the role credentials, and erases it', async () => {
+    standIn.addAccessToken('cached-valid-token');
+    writeCliToken('my-sso', { startUrl: START_URL, region: 'eu-west-1', accessToken: 'cached-valid-token', expiresAt: iso(Date.now() + 3600_000) });
+    standIn.behaviour.delayMs = 1500;
+    const dir = join(sandbox.home, 'pane');
+    const pane = await startPane({ shell: 'bash', dir, env: { ...env, LANG: 'C.UTF-8' }, rc: [] });
+    try {
+      const out = join(dir, 'use.out');
+      pane.type(`awsrole use sso-dev --shell bash > ${shellQuote(out)}; echo "status=$?"`);
+      pane.send('Enter');
+      await pane.waitForScreen('getting SSO role credentials for Developer');
+      await pane.waitForScreen(/^status=0$/m);
+      expect(pane.screen()).not.toContain('getting SSO role credentials');
+      expect(readFileSync(out, 'utf8')).toContain(`export AWS_ACCESS_KEY_ID='${ssoKeys.accessKeyId}'`);
+    } finally {
+      standIn.behaviour.delayMs = 0;
+      pane.kill();
+    }
   });
 });
 

@@ -49,6 +49,8 @@ export interface SsoBehaviour {
   registrationExpiresIn: number;
   /** The first this-many device-code polls answer slow_down. */
   slowDownPolls: number;
+  /** Wait this long before every answer (for the spinner); 0 by default. */
+  delayMs: number;
   /** Looked at before everything else; return undefined to let the stand-in answer. */
   override?: (request: RecordedSsoRequest, index: number) => CannedResponse | undefined;
 }
@@ -105,6 +107,7 @@ export async function startSsoStandIn(options: Partial<SsoBehaviour> = {}): Prom
     tokenExpiresIn: 8 * 3600,
     registrationExpiresIn: 90 * 86400,
     slowDownPolls: 0,
+    delayMs: 0,
     ...options,
   };
   const requests: RecordedSsoRequest[] = [];
@@ -253,8 +256,10 @@ export async function startSsoStandIn(options: Partial<SsoBehaviour> = {}): Prom
       if (body) request.body = body;
       requests.push(request);
       const answer = behaviour.override?.(request, requests.length - 1) ?? handle(request);
-      response.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
-      response.end(answer.body ?? '');
+      setTimeout(() => {
+        response.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
+        response.end(answer.body ?? '');
+      }, behaviour.delayMs);
     });
   });
   server.on('connection', (socket: Socket) => {
