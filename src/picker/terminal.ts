@@ -7,7 +7,7 @@
 import { writeSync } from 'node:fs';
 import { constants } from 'node:os';
 import { isatty, ReadStream, WriteStream } from 'node:tty';
-import { openDevTty } from '../dev-tty.js';
+import { openDevTty, readRaw } from '../dev-tty.js';
 import type { Env } from '../env.js';
 import { AwsroleError } from '../errors.js';
 import { INTERRUPTED_EXIT_CODE } from '../mfa/terminal.js';
@@ -32,10 +32,6 @@ export interface OpenPickerOptions {
   stdinIsTTY?: boolean;
   stderrIsTTY?: boolean;
 }
-
-// As in src/mfa/terminal.ts: a handler replaces the default "die", so the terminal is restored
-// first and the signal then ends awsrole with the shell's 128+N code.
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
 
 /**
  * The terminal to pick on, or undefined when there is none to use. The rule:
@@ -93,56 +89,25 @@ class PickerTty implements PickerTerminal {
     let state = createPickerState(items, height);
     const draw = () => this.write(renderFrame(state, { width, colour: this.colour }));
 
-    return new Promise((resolve, reject) => {
-      const restore = (): void => {
-        if (input.isRaw) input.setRawMode(false);
-      };
-      const finish = (outcome: () => void): void => {
-        input.off('data', onData);
-        input.off('end', onEnd);
-        input.off('error', onError);
-        for (const signal of SIGNALS) process.off(signal, onSignal);
-        process.off('SIGWINCH', onResize);
-        process.off('exit', onExit);
-        input.pause();
-        try {
-          this.write(clearFrame());
-        } catch {
-          // The terminal is gone: nothing left to erase.
-        }
-        restore();
-        outcome();
-      };
-      const onExit = (): void => {
-        // Someone calls process.exit() while the list is up.
-        try {
-          this.write(clearFrame());
-        } catch {
-          // As above.
-        }
-        restore();
-      };
-      const onData = (chunk: string): void => {
+    return readRaw<PickerItem>(input, {
+      start: draw,
+      data: (chunk, settle) => {
         for (const key of decodeKeys(chunk)) {
           const step = applyKey(state, key);
-          if (step.kind === 'chosen') return finish(() => resolve(step.item));
-          if (step.kind === 'cancelled') return finish(() => reject(new AwsroleError('cancelled', INTERRUPTED_EXIT_CODE)));
+          if (step.kind === 'chosen') return settle({ value: step.item });
+          if (step.kind === 'cancelled') return settle({ error: new AwsroleError('cancelled', INTERRUPTED_EXIT_CODE) });
           state = step.state;
         }
         try {
           draw();
         } catch (error) {
-          finish(() => reject(error));
+          settle({ error });
         }
-      };
-      const onEnd = (): void => {
-        finish(() => reject(new AwsroleError('cancelled: the terminal closed', 128 + constants.signals.SIGHUP)));
-      };
-      const onError = (error: Error): void => finish(() => reject(error));
-      const onSignal = (signal: NodeJS.Signals): void => {
-        finish(() => reject(new AwsroleError(`cancelled by ${signal}`, 128 + constants.signals[signal])));
-      };
-      const onResize = (): void => {
+      },
+      end: (settle) => settle({ error: new AwsroleError('cancelled: the terminal closed', 128 + constants.signals.SIGHUP) }),
+      interrupted: (signal) => new AwsroleError(`cancelled by ${signal}`, 128 + constants.signals[signal]),
+      tidy: () => this.write(clearFrame()),
+      resize: () => {
         [width, height] = this.size();
         state = withHeight(state, height);
         try {
@@ -150,23 +115,7 @@ class PickerTty implements PickerTerminal {
         } catch {
           // Drawn again at the next key.
         }
-      };
-
-      // Raw mode before the first frame: keys typed as soon as it shows must not be echoed.
-      input.setRawMode(true);
-      process.on('exit', onExit);
-      for (const signal of SIGNALS) process.on(signal, onSignal);
-      process.on('SIGWINCH', onResize);
-      input.on('data', onData);
-      input.on('end', onEnd);
-      input.on('error', onError);
-      try {
-        draw();
-      } catch (error) {
-        finish(() => reject(error));
-        return;
-      }
-      input.resume();
+      },
     });
   }
 
