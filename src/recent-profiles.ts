@@ -34,7 +34,10 @@ export function readRecentProfiles(env: Env, debug: (message: string) => void = 
 export function recordRecentProfile(env: Env, profile: string, debug: (message: string) => void = () => {}): void {
   const path = recentProfilesFile(env);
   try {
-    const names = unique([profile, ...readRecentProfiles(env, debug)]).slice(0, RECENT_LIMIT);
+    const recent = readRecentProfiles(env, debug);
+    // Switching to the same profile again changes nothing: no write (and no fsync) on that path.
+    if (recent[0] === profile) return;
+    const names = unique([profile, ...recent]).slice(0, RECENT_LIMIT);
     makePrivateDirectories(stateDirectory(env));
     writeFileAtomic(path, `${JSON.stringify(names)}\n`);
   } catch (error) {

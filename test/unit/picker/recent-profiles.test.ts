@@ -23,6 +23,17 @@ describe(recordRecentProfile.name, () => {
     expect(JSON.parse(readFileSync(recentProfilesFile(env), 'utf8'))).toEqual(['a', 'c', 'b']);
   });
 
+  it('does not rewrite the file when the profile is already the most recent', () => {
+    recordRecentProfile(env, 'b');
+    recordRecentProfile(env, 'a');
+    const before = statSync(recentProfilesFile(env)).ino;
+    recordRecentProfile(env, 'a');
+    expect(statSync(recentProfilesFile(env)).ino).toBe(before); // an atomic write would be a new inode
+    recordRecentProfile(env, 'b');
+    expect(statSync(recentProfilesFile(env)).ino).not.toBe(before);
+    expect(readRecentProfiles(env)).toEqual(['b', 'a']);
+  });
+
   it(`keeps at most ${RECENT_LIMIT} names`, () => {
     for (let i = 0; i < RECENT_LIMIT + 5; i++) recordRecentProfile(env, `p${i}`);
     const names = readRecentProfiles(env);
