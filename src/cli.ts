@@ -94,11 +94,43 @@ withCredentialOptions(program.command('exec'))
   .description('run a command with the role\'s credentials in its environment; exits with its exit code')
   .argument('<profile>', 'profile name')
   .argument('[command...]', 'the command and its arguments (after --)')
+  .option('--server', 'hand the command a local credentials endpoint that renews the session, instead of keys (default: the profile\'s awsrole_exec_server, or $AWSROLE_EXEC_SERVER)')
+  .option('--no-server', 'keys in the environment, even where awsrole_exec_server or $AWSROLE_EXEC_SERVER says --server')
+  .option('--for <duration>', 'how long the command will run (e.g. 3h): warns when the keys expire sooner')
   .passThroughOptions()
-  .addHelpText('after', examples('awsrole exec prod-admin -- aws sts get-caller-identity', 'awsrole exec --region eu-west-1 prod-admin -- terraform plan'))
-  .action(async (profile: string, commandLine: string[], options: CredentialOptions & CommonOptions) => {
+  .addHelpText(
+    'after',
+    examples(
+      'awsrole exec prod-admin -- aws sts get-caller-identity',
+      'awsrole exec --region eu-west-1 prod-admin -- terraform plan',
+      'awsrole exec --server prod-admin -- terraform apply   # credentials renewed for as long as it runs',
+    ),
+  )
+  .action(async (profile: string, commandLine: string[], options: CredentialOptions & CommonOptions & { server?: boolean; for?: string }, command: Command) => {
     const { execCommand } = await import('./commands/exec.js');
-    process.exitCode = await execCommand(profile, commandLine, options, context(options));
+    const minTtlFromUser = command.getOptionValueSource('minTtl') === 'cli';
+    process.exitCode = await execCommand(profile, commandLine, { ...options, minTtlFromUser }, context(options));
+  });
+
+withCredentialOptions(program.command('serve'))
+  .description('serve the role\'s credentials on a local endpoint that renews them, for other processes and containers, until stopped')
+  .argument('<profile>', 'profile name')
+  .option('--ecs', 'the container credentials protocol (the default): prints AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN')
+  .option('--imds', 'an IMDSv2 emulation, for containers on a bridge network: prints AWS_EC2_METADATA_SERVICE_ENDPOINT')
+  .option('--listen <address:port>', 'bind here instead of a free port on 127.0.0.1 (e.g. the Docker bridge, 172.17.0.1:9911)')
+  .option('--allow <addresses>', 'only these client addresses or CIDR blocks, comma-separated (e.g. 172.17.0.0/16)', (value: string, previous: string[] = []) => [...previous, value])
+  .addOption(new Option('--shell <shell>', 'shell syntax of the printed variables (default: from $SHELL)').choices(['bash', 'zsh', 'sh', 'fish', 'powershell']))
+  .addHelpText(
+    'after',
+    examples(
+      'awsrole serve prod-admin > creds.env &   # then: . ./creds.env',
+      'awsrole serve prod-admin --imds --listen 172.17.0.1:9911 --allow 172.17.0.0/16',
+    ),
+  )
+  .action(async (profile: string, options: CredentialOptions & CommonOptions & { ecs?: boolean; imds?: boolean; listen?: string; allow?: string[]; shell?: string }, command: Command) => {
+    const { serveCommand } = await import('./commands/serve.js');
+    const minTtlFromUser = command.getOptionValueSource('minTtl') === 'cli';
+    process.exitCode = await serveCommand(profile, { ...options, minTtlFromUser }, context(options));
   });
 
 withCredentialOptions(program.command('export'))

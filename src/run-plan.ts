@@ -105,6 +105,12 @@ export async function runPlan(plan: Plan, effects: Effects): Promise<Session> {
   return session;
 }
 
+/** Whether the last role is assumed with a role session (role chaining), which STS caps at one hour. */
+export function lastHopChained(plan: Plan): boolean {
+  const hops = plan.steps.length - 1;
+  return hops > 1 || (hops === 1 && givesRoleSession(plan.steps[0] as SourceStep));
+}
+
 function decideHops(first: SourceStep, sourceIdentity: string, hops: AssumeRoleStep[], effects: Effects): DecidedHop[] {
   let identity = sourceIdentity;
   return hops.map((step, index) => {

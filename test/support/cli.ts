@@ -58,6 +58,11 @@ export function runPython(
   return start(pythonExecutable(), ['-c', script], 'python script', { ...options, env }).result;
 }
 
+/** Runs any program (no shell) with exactly the environment given, e.g. a node script as an SDK client. */
+export function runProgram(command: string, args: string[], options: RunOptions): Promise<RunResult> {
+  return start(command, args, command, options).result;
+}
+
 function start(command: string, args: string[], label: string, options: RunOptions): Running {
   const child = spawn(command, args, {
     env: options.env,
