@@ -1,4 +1,7 @@
+import { loadConfig } from '../config/load.js';
 import { describePlan, planToJson } from '../plan/describe.js';
+import { SDK_REFRESH_WINDOW_SECONDS } from '../server/refresher.js';
+import { execServerDefault } from '../server/setting.js';
 import type { CommandContext, CredentialOptions } from './context.js';
 import { planFor } from './obtain-session.js';
 
@@ -8,5 +11,18 @@ export function explainCommand(
   context: CommandContext,
 ): void {
   const plan = planFor(profile, options, context);
-  context.stdout.write(options.json ? `${JSON.stringify(planToJson(plan), null, 2)}\n` : describePlan(plan));
+  const server = execServerDefault(loadConfig(context.env).profiles.get(profile), context.env);
+  if (options.json) {
+    const document = { ...(planToJson(plan) as Record<string, unknown>), ...(server && { execServer: server }) };
+    context.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+    return;
+  }
+  let text = describePlan(plan);
+  if (server) {
+    const how = server.enabled
+      ? `through a local credentials server (--server), renewed when less than ${SDK_REFRESH_WINDOW_SECONDS / 60} min remain`
+      : 'with keys in the environment (--no-server)';
+    text += `  exec ${how}  (${server.source})\n`;
+  }
+  context.stdout.write(text);
 }

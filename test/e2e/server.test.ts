@@ -55,7 +55,8 @@ function waitForOutput(running: Running, pattern: RegExp, timeoutMs = 20_000): P
 beforeAll(async () => {
   moto = await startMoto();
   alice = await moto.createUser('alice');
-  await moto.createRole('A', { trust: [alice.arn] });
+  const a = await moto.createRole('A', { trust: [alice.arn] });
+  await moto.createRole('B', { trust: [a.arn] });
   await moto.enableAuth();
   sandbox = createSandbox();
   sandbox.writeCredentials(`[base]\naws_access_key_id = ${alice.accessKeyId}\naws_secret_access_key = ${alice.secretAccessKey}\n`);
@@ -69,6 +70,11 @@ role_arn = ${roleArn('A')}
 source_profile = base
 region = eu-west-1
 duration_seconds = 900
+
+[profile chained]
+role_arn = ${roleArn('B')}
+source_profile = a
+duration_seconds = 7200
 
 [profile always]
 role_arn = ${roleArn('A')}
@@ -141,12 +147,42 @@ print("region", os.environ["AWS_REGION"], os.environ["AWSROLE_PROFILE"])
     expect(bad.stderr).toContain('$AWSROLE_EXEC_SERVER must be true or false');
   });
 
+  it('explain and --debug say that a server is in use and when it renews the credentials', async () => {
+    const explained = await runAwsrole(['explain', 'always'], { env });
+    expect(explained.stdout).toContain(`  exec through a local credentials server (--server), renewed when less than 15 min remain  (${sandbox.configPath}:20)\n`);
+    expect((await runAwsrole(['explain', 'a'], { env })).stdout).not.toContain('exec');
+    const body = `
+      const url = process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI, token = process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN;
+      await fetch(url, { headers: { Authorization: token } });
+      console.log(token, new URL(url).pathname.slice(1));
+    `;
+    const debug = await runAwsrole(['exec', '--debug', 'always', '--', ...nodeScript(body)], { env });
+    expect(debug.stderr).toMatch(/awsrole: debug: server: \S+Z 127\.0\.0\.1 GET \/\(credentials path\) 200\n/);
+    const [token, path] = debug.stdout.trim().split(' ');
+    expect(token!.length).toBeGreaterThan(20);
+    expect(path!.length).toBeGreaterThan(20);
+    expect(debug.stderr).not.toContain(token);
+    expect(debug.stderr).not.toContain(path);
+    expect(debug.stderr).toMatch(/exec: through a credentials server \(.*config:20\)/);
+    expect(debug.stderr).toMatch(/server: container credentials endpoint on http:\/\/127\.0\.0\.1:\d+; next refresh at \S+Z \(in 45 min\)/);
+  });
+
   it('without --server, warns when the keys expire before the time given with --for', async () => {
     const result = await runAwsrole(['exec', '--for', '3h', 'a', '--', 'true'], { env });
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/awsrole: warning: the credentials expire at .* before the 3 h given with --for; awsrole exec --server a -- … renews them/);
     const enough = await runAwsrole(['exec', '--for', '30m', 'a', '--', 'true'], { env });
     expect(enough.stderr).toBe('');
+    const chained = await runAwsrole(['exec', 'chained', '--', 'true'], { env });
+    expect(chained.code).toBe(0);
+    expect(chained.stderr).toContain('awsrole: warning: the credentials of chained last 1 hour at most (role chaining); awsrole exec --server chained -- … renews them');
+  });
+
+  it('warns that a default profile with credentials would win over the server', async () => {
+    const credentials = sandbox.writeFile('with-default', `[base]\naws_access_key_id = ${alice.accessKeyId}\naws_secret_access_key = ${alice.secretAccessKey}\n[default]\naws_access_key_id = AKIAOTHEROTHEROTHER0\naws_secret_access_key = x\n`);
+    const result = await runAwsrole(['exec', '--server', 'a', '--', 'true'], { env: { ...env, AWS_SHARED_CREDENTIALS_FILE: credentials } });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('awsrole: warning: the "default" profile has credentials (static keys), which the AWS SDKs use before a credentials server');
   });
 });
 
