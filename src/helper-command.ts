@@ -1,13 +1,22 @@
 import { spawn } from 'node:child_process';
 import type { Env } from './env.js';
+import { processTree } from './linux-proc.js';
 import { CommandLineSyntaxError, splitCommandLine } from './mfa/split.js';
+import { dieOf, sendSignal, startSignalForwarding } from './signal-forwarding.js';
 
 /**
  * Running a helper the user configured (credential_process, mfa_process): split like Python's
  * shlex and run WITHOUT a shell, as botocore runs credential_process; stdin inherited (a helper
  * may ask for a password there); stdout captured; stderr copied to ours so its prompts and
  * messages reach the user. Not detached: a helper must stay in the terminal's foreground
- * process group to read from the terminal without being stopped.
+ * process group to read from the terminal without being stopped, to get the terminal's Ctrl-C,
+ * and to open /dev/tty (Python's getpass does; Node can only detach into a new session, which
+ * has no terminal). So the helper shares awsrole's process group, and "the helper and its
+ * children" is its process tree, found in /proc (elsewhere: the helper alone).
+ *
+ * A helper ends with awsrole: a timeout sends SIGTERM to its whole tree; a SIGINT, SIGTERM or
+ * SIGHUP for awsrole reaches the tree once (unless the kernel delivered it to the whole process
+ * group already; see signal-forwarding.ts), and then awsrole dies of it as it would have anyway.
  *
  * Callers turn each outcome into their own error: the helper's stdout may hold secrets and is
  * never put in a message, nor are its arguments (they may carry a token).
@@ -40,8 +49,18 @@ export function splitHelperCommand(command: string): { argv: string[] } | { prob
 }
 
 export function runHelper(argv: string[], io: HelperIo): Promise<HelperOutcome> {
+  // Not waiting for the witness to be ready: that would make every helper slower, and a signal in
+  // its first milliseconds at worst reaches a helper that is ending anyway twice.
+  const forwarding = startSignalForwarding({
+    deliver: signalProcessTree,
+    received(signal) {
+      forwarding.stop();
+      dieOf(signal);
+    },
+  });
   return new Promise((resolve) => {
     const child = spawn(argv[0]!, argv.slice(1), { env: { ...io.env }, stdio: ['inherit', 'pipe', 'pipe'] });
+    if (child.pid !== undefined) forwarding.forwardTo(child.pid);
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
@@ -49,11 +68,12 @@ export function runHelper(argv: string[], io: HelperIo): Promise<HelperOutcome> 
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      forwarding.stop();
       resolve(outcome);
     };
     const timer = setTimeout(() => {
       settle({ kind: 'timed-out' });
-      child.kill('SIGTERM');
+      if (child.pid !== undefined) signalProcessTree(child.pid, 'SIGTERM');
       // Do not wait for it: a helper that ignores SIGTERM, or a grandchild holding the pipes
       // open, must not keep awsrole from reporting the error and exiting.
       child.unref();
@@ -78,4 +98,9 @@ export function runHelper(argv: string[], io: HelperIo): Promise<HelperOutcome> 
       }
     });
   });
+}
+
+/** Sends the signal to the process and every descendant it still has, collected before any is signalled. */
+function signalProcessTree(pid: number, signal: NodeJS.Signals): void {
+  for (const member of processTree(pid)) sendSignal(member, signal);
 }

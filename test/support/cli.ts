@@ -19,6 +19,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Default: the HOME of `env`, else the repository root. */
   cwd?: string;
+  /** In a process group (and session) of its own, so that a test can signal the group: `process.kill(-pid)`. */
+  detached?: boolean;
 }
 
 export interface RunResult {
@@ -68,6 +70,7 @@ function start(command: string, args: string[], label: string, options: RunOptio
     env: options.env,
     cwd: options.cwd ?? options.env['HOME'] ?? REPO_ROOT,
     stdio: ['pipe', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
   });
   const result = new Promise<RunResult>((resolve, reject) => {
     let stdout = '';

@@ -1,5 +1,5 @@
 // The helpers run for real: small scripts written to a temp dir, started without a shell.
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -8,6 +8,8 @@ import { AwsroleError, ExitCode } from '../../../src/errors.js';
 import type { ProcessStep } from '../../../src/plan/types.js';
 import { processCredentials } from '../../../src/sources/process.js';
 import type { SourceContext } from '../../../src/sources/types.js';
+import { readProcessFacts } from '../../../src/linux-proc.js';
+import { waitFor } from '../../support/shell.js';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
 const SECRET = 'wJalrXUtnFEMI-process-secret';
@@ -215,6 +217,16 @@ describe(processCredentials.name, () => {
     const result = await failure(path, 300);
     expect(result.message).toContain('did not finish within 0.3 s');
     expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('a timeout stops the helper\'s own children too', async () => {
+    const pidFile = join(dir, 'grandchild.pid');
+    const path = helper('parent', `sleep 30 &\necho $! > '${pidFile}'\nwait`);
+    const result = await failure(path, 300);
+    expect(result.message).toContain('did not finish within 0.3 s');
+    const grandchild = Number(readFileSync(pidFile, 'utf8'));
+    // Gone, or a zombie waiting for init to reap it.
+    await waitFor(() => [undefined, 'Z'].includes(readProcessFacts(grandchild)?.state), 5000);
   });
 
   it('output over 1 MiB is refused, not kept', async () => {
