@@ -1,5 +1,5 @@
 // Times loadConfig on a generated 20,000-line config (plus a 2,000-line credentials file).
-// Build first: npx tsc -p tsconfig.build.json && node bench/parse-large-config.mjs
+// Build first: npm run build && node bench/parse-large-config.mjs
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +31,7 @@ try {
   writeFileSync(env.AWS_SHARED_CREDENTIALS_FILE, credentialLines.join('\n') + '\n');
 
   const start = performance.now();
-  const { loadConfig } = await import('../dist/config/load.js');
+  const { loadConfig } = await import('../build/modules/config/load.js');
   const imported = performance.now();
   const loaded = loadConfig(env);
   const first = performance.now() - imported;

@@ -256,19 +256,25 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code !== 'EPIPE') throw error;
 });
 
-try {
-  if (argv[0] === '__complete') {
-    // The shell functions' completion protocol (src/completion/run.ts), not a user command.
-    const { runCompletion } = await import('./completion/run.js');
-    runCompletion(program, argv.slice(1), env, (text) => process.stdout.write(text));
-  } else {
-    await program.parseAsync(process.argv);
-  }
-} catch (error) {
-  if (error instanceof CommanderError) {
-    // Commander has printed its message already. Help and version are successes; the rest usage.
-    process.exitCode = ['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(error.code) ? 0 : 2;
-  } else {
-    process.exitCode = reportError(error, { debug: wantsDebug, json: wantsJsonErrors });
+// No top-level await in this file: the lazy chunks of the bundle import from dist/cli.js, and a
+// module still awaiting at its top level would make them wait for it forever (scripts/build.mjs).
+void main();
+
+async function main(): Promise<void> {
+  try {
+    if (argv[0] === '__complete') {
+      // The shell functions' completion protocol (src/completion/run.ts), not a user command.
+      const { runCompletion } = await import('./completion/run.js');
+      runCompletion(program, argv.slice(1), env, (text) => process.stdout.write(text));
+    } else {
+      await program.parseAsync(process.argv);
+    }
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has printed its message already. Help and version are successes; the rest usage.
+      process.exitCode = ['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(error.code) ? 0 : 2;
+    } else {
+      process.exitCode = reportError(error, { debug: wantsDebug, json: wantsJsonErrors });
+    }
   }
 }

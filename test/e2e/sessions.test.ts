@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AWSROLE_BIN, REPO_ROOT, runAwsrole } from '../support/cli.js';
+import { runAwsrole, runRecordingImports, startupModules } from '../support/cli.js';
 import { startMoto, type MotoServer, type UserCredentials } from '../support/moto.js';
 import { createSandbox, type Sandbox } from '../support/sandbox.js';
 
@@ -86,17 +86,16 @@ describe('the session cache', () => {
 
   it('a cached use never loads the AWS SDK', async () => {
     await runAwsrole(['use', 'c', '--shell', 'bash'], { env });
-    const log = join(sandbox.home, 'imports.log');
-    const result = spawnSync(process.execPath, ['--import', join(REPO_ROOT, 'test/support/record-imports.mjs'), AWSROLE_BIN, 'use', 'c', '--shell', 'bash'], {
-      env: { ...env, AWSROLE_TEST_IMPORT_LOG: log },
-      encoding: 'utf8',
-    });
-    expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/^export AWS_SESSION_TOKEN=/m);
-    const imports = readFileSync(log, 'utf8');
-    expect(imports).toContain('./cache/sessions.js');
-    expect(imports).not.toContain('@aws-sdk');
+    const run = runRecordingImports(['use', 'c', '--shell', 'bash'], { env, log: join(sandbox.home, 'imports.log') });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^export AWS_SESSION_TOKEN=/m);
+    expect(run.modules).toContain('src/cache/sessions.ts');
+    expect(run.imports).not.toContain('@aws-sdk');
+    // The whole cached path is in dist/cli.js: no chunk (STS client, SSO, picker, …) is loaded.
+    const startup = new Set(startupModules());
+    expect(run.modules.filter((id) => !startup.has(id))).toEqual([]);
   });
+
 
   it('reuses the cached hops of another profile in the same chain', async () => {
     await runAwsrole(['use', 'b', '--shell', 'bash'], { env });

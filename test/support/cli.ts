@@ -1,8 +1,9 @@
 // Runs the built CLI (`node bin/awsrole.js …`, no shell) and python/boto3 scripts as child
 // processes with exactly the environment given — build one with createSandbox().env().
 
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pythonExecutable } from './moto.js';
 
@@ -49,6 +50,37 @@ export function startAwsrole(args: string[], options: RunOptions): Running {
     throw new Error(`${BUILT_CLI} does not exist: run \`npm run build\` before the e2e tests`);
   }
   return start(process.execPath, [AWSROLE_BIN, ...args], `awsrole ${args.join(' ')}`, options);
+}
+
+export interface RecordedRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  /** Every specifier the run resolved, each bundled file followed by its source modules, indented (record-imports.mjs). */
+  imports: string;
+  /** The source modules the run loaded: `src/cache/sessions.ts`, `node_modules/commander/…`. */
+  modules: string[];
+}
+
+/** Runs the CLI with the module-load recorder (test/support/record-imports.mjs); `log` is the file it writes. */
+export function runRecordingImports(args: string[], options: { env: Record<string, string>; log: string }): RecordedRun {
+  const result = spawnSync(process.execPath, ['--import', join(REPO_ROOT, 'test/support/record-imports.mjs'), AWSROLE_BIN, ...args], {
+    env: { ...options.env, AWSROLE_TEST_IMPORT_LOG: options.log },
+    cwd: options.env['HOME'] ?? REPO_ROOT,
+    encoding: 'utf8',
+  });
+  const imports = readFileSync(options.log, 'utf8');
+  const modules = imports.split('\n').flatMap((line) => (line.startsWith('  ') ? [line.trim()] : []));
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, imports, modules };
+}
+
+/**
+ * The source modules of the startup path (scripts/build.mjs): dist/compile-cache.js, which
+ * bin/awsrole.js runs first, and dist/cli.js.
+ */
+export function startupModules(): string[] {
+  const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'dist/modules.json'), 'utf8')) as Record<string, string[]>;
+  return [...(manifest['compile-cache.js'] ?? []), ...(manifest['cli.js'] ?? [])];
 }
 
 /** Runs a python script (`python3 -c script`) with moto/boto3 importable. */

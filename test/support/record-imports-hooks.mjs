@@ -1,13 +1,28 @@
 // Loader hooks (they run on Node's loader thread) for record-imports.mjs.
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 let log;
+/** dist/modules.json, written by scripts/build.mjs: output file → the source modules it holds. */
+const bundles = new Map();
 
 export function initialize(data) {
   log = data?.log;
 }
 
 export async function resolve(specifier, context, next) {
-  if (log) appendFileSync(log, `${specifier}\n`);
-  return next(specifier, context);
+  const resolved = await next(specifier, context);
+  if (log) appendFileSync(log, `${specifier}\n${bundledModules(resolved.url).map((id) => `  ${id}\n`).join('')}`);
+  return resolved;
+}
+
+/** The source modules (`src/cache/sessions.ts`, `node_modules/commander/…`) in a file of dist/. */
+function bundledModules(url) {
+  if (!url.startsWith('file:')) return [];
+  const path = fileURLToPath(url);
+  const at = path.lastIndexOf('/dist/');
+  if (at < 0) return [];
+  const dist = path.slice(0, at + '/dist/'.length);
+  if (!bundles.has(dist)) bundles.set(dist, JSON.parse(readFileSync(`${dist}modules.json`, 'utf8')));
+  return bundles.get(dist)[path.slice(dist.length)] ?? [];
 }

@@ -291,7 +291,7 @@ describe(readAwsCliSession.name, () => {
       return;
     }
     // root reads any file, so the reader runs as `nobody` in a child process (from the build).
-    const module = new URL('../../../dist/cache/aws-cli-cache.js', import.meta.url).href;
+    const module = new URL('../../../build/modules/cache/aws-cli-cache.js', import.meta.url).href;
     const script = `import(${JSON.stringify(module)}).then((m) => process.stdout.write(String(m.readAwsCliSession(process.argv[1], JSON.parse(process.argv[2])))))`;
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script, dir, JSON.stringify(args)], { uid: 65534, gid: 65534, encoding: 'utf8' });
     expect(out).toBe('undefined');

@@ -155,7 +155,7 @@ describe(loadConfig.name, () => {
     }
     // root reads any file, so the reader runs as `nobody` in a child process (from the build).
     chmodSync(dir, 0o755);
-    const loader = new URL('../../../dist/config/load.js', import.meta.url).href;
+    const loader = new URL('../../../build/modules/config/load.js', import.meta.url).href;
     const script = `import(${JSON.stringify(loader)}).then((m) => { try { m.loadConfig(JSON.parse(process.argv[1])); } catch (e) { process.stdout.write(e.message); } })`;
     const child = spawnSync(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(envFor())], { uid: 65534, gid: 65534, encoding: 'utf8' });
     expect(child.stderr).toBe('');

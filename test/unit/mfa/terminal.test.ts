@@ -13,7 +13,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/prompt.mjs', import.meta.url));
 const SRC = fileURLToPath(new URL('../../../src/mfa/', import.meta.url));
-const DIST = fileURLToPath(new URL('../../../dist/mfa/', import.meta.url));
+const DIST = fileURLToPath(new URL('../../../build/modules/mfa/', import.meta.url));
 const SERIAL = 'arn:aws:iam::111111111111:mfa/alice';
 // botocore's wording; capture-pane drops the trailing space of a line.
 const PROMPT = `Enter MFA code for ${SERIAL}:`;
@@ -98,12 +98,12 @@ class Pane {
   }
 }
 
-/** The fixture imports dist/: refuse to test a build older than the sources. */
+/** The fixture imports build/modules/: refuse to test a build older than the sources. */
 beforeAll(() => {
   for (const file of readdirSync(SRC).filter((f) => f.endsWith('.ts'))) {
     const built = join(DIST, file.replace(/\.ts$/, '.js'));
     if (!existsSync(built) || statSync(built).mtimeMs < statSync(join(SRC, file)).mtimeMs) {
-      throw new Error(`${built} is missing or older than src/mfa/${file}: run \`npx tsc -p tsconfig.build.json\` (npm test does)`);
+      throw new Error(`${built} is missing or older than src/mfa/${file}: run \`npm run build\` (npm test does)`);
     }
   }
 });

@@ -132,7 +132,7 @@ describe(webIdentityCredentials.name, () => {
       return;
     }
     // root reads any file, so the source runs as `nobody` in a child process (from the build).
-    const built = fileURLToPath(new URL('../../../dist/sources/web-identity.js', import.meta.url));
+    const built = fileURLToPath(new URL('../../../build/modules/sources/web-identity.js', import.meta.url));
     if (!existsSync(built)) test.skip(); // `npm test` builds first
     chmodSync(dir, 0o755);
     const script = `import(${JSON.stringify(pathToFileURL(built).href)}).then((m) => m.webIdentityCredentials(JSON.parse(process.argv[1]), {}))

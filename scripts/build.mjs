@@ -1,0 +1,154 @@
+// Bundles src/ into dist/ (run by `npm run build`, after the type check):
+//
+//   dist/cli.js        the startup path, one file: cli.ts, commander, and every module that the
+//                      startup commands (STARTUP_COMMANDS) import statically
+//   dist/compile-cache.js  turns on V8's compile cache; bin/awsrole.js runs it before dist/cli.js
+//   dist/chunks/*.js   the rest, each loaded by a dynamic import() only when used: the AWS SDK,
+//                      SSO, console, picker, the other commands, the credential sources, …
+//   dist/modules.json  which source modules each output file holds (test/support/record-imports.mjs
+//                      reads it to tell a test which modules a run loaded)
+//   build/modules/     every module of src/ on its own, unbundled, for the tests that run one of
+//                      them in a child process (as another user, in a terminal); never packed
+//
+// Every `await import('./x.js')` in src/ becomes a chunk by itself, so a new command or module
+// needs no change here. Only a command that must start fast belongs in STARTUP_COMMANDS.
+//
+// Why rolldown and not esbuild: esbuild's splitting puts every module shared by a different set of
+// entry points into its own chunk, and offers no way to group them: a cached `use` then loads
+// about twenty small chunks, and each costs the ESM loader a resolve, a read and a compile.
+// rolldown's `codeSplitting.groups` puts the startup path into one chunk, and the lazy chunks
+// import what they share with it from that chunk, already loaded.
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'rolldown';
+import { parseAst } from 'rolldown/parseAst';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const src = (path) => resolve(root, 'src', path);
+
+/** The commands that must start in one file: a cached use, list, explain, unset, init and TAB. */
+const STARTUP_COMMANDS = [
+  'commands/use.ts',
+  'commands/list.ts',
+  'commands/explain.ts',
+  'commands/unset.ts',
+  'commands/init.ts',
+  'completion/run.ts',
+].map(src);
+
+const ENTRY = resolve(root, 'src/cli.ts');
+const COMPILE_CACHE = resolve(root, 'src/compile-cache.ts');
+const dist = resolve(root, 'dist');
+
+/** Every module reachable by static imports from cli.ts and the startup commands. */
+const startupModules = new Set();
+
+const collectStartupModules = {
+  name: 'awsrole-startup-modules',
+  buildEnd(error) {
+    if (error) return; // the build failed already: let its error speak
+    const pending = [ENTRY, ...STARTUP_COMMANDS];
+    while (pending.length > 0) {
+      const id = pending.pop();
+      if (startupModules.has(id)) continue;
+      const info = this.getModuleInfo(id);
+      if (!info) throw new Error(`build: ${relative(root, id)} is not part of the program (STARTUP_COMMANDS in scripts/build.mjs)`);
+      if (info.isExternal || id.startsWith('node:')) continue; // Node's built-ins
+      startupModules.add(id);
+      pending.push(...info.importedIds);
+    }
+  },
+};
+
+/**
+ * A top-level await in a module of ours would deadlock the bundle: a lazy chunk imports what it
+ * shares with dist/cli.js from dist/cli.js, and an import waits until that module has finished
+ * evaluating, which a module that awaits at its top level (for the command it runs) never has.
+ */
+const noTopLevelAwait = {
+  name: 'awsrole-no-top-level-await',
+  transform(code, id) {
+    if (!id.startsWith(resolve(root, 'src'))) return null;
+    const found = topLevelAwait(parseAst(code, { lang: 'ts' }, id));
+    if (found) {
+      const line = code.slice(0, found.start).split('\n').length;
+      this.error(`${relative(root, id)}:${line}: top-level await would deadlock the bundle's chunks; move it into an async function (see the end of src/cli.ts)`);
+    }
+    return null;
+  },
+};
+
+/** The first `await` (or `for await`) outside any function, or undefined. */
+function topLevelAwait(node) {
+  if (!node || typeof node !== 'object') return undefined;
+  if (Array.isArray(node)) {
+    for (const child of node) {
+      const found = topLevelAwait(child);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (/Function/.test(node.type ?? '')) return undefined;
+  if (node.type === 'AwaitExpression' || (node.type === 'ForOfStatement' && node.await)) return node;
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'parent') continue;
+    const found = topLevelAwait(value);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+rmSync(dist, { recursive: true, force: true });
+const { output } = await build({
+  cwd: root,
+  input: { cli: ENTRY, 'compile-cache': COMPILE_CACHE },
+  platform: 'node',
+  logLevel: 'warn',
+  plugins: [noTopLevelAwait, collectStartupModules],
+  // The SDK's ES module builds (dist-es) tree-shake better than its CommonJS ones.
+  resolve: { mainFields: ['module', 'main'] },
+  transform: { target: 'node20' },
+  output: {
+    dir: dist,
+    format: 'es',
+    entryFileNames: '[name].js',
+    chunkFileNames: 'chunks/[name]-[hash].js',
+    // The group puts the whole startup path into the entry chunk, dist/cli.js; without it, every
+    // module that a lazy chunk shares with the startup path would go into a small chunk of its own.
+    codeSplitting: { groups: [{ name: 'cli', test: (id) => startupModules.has(id) }] },
+    // Names stay readable in --debug stack traces; the minifier's few saved milliseconds of parse
+    // time are not worth unreadable errors (see bench/ in README).
+    minify: false,
+  },
+});
+
+const modules = {};
+for (const file of output) {
+  if (file.type !== 'chunk') continue;
+  if (file.isEntry && file.name === 'compile-cache') {
+    // It must run before anything of dist/cli.js is loaded, or the cache would miss that.
+    const own = file.imports.filter((name) => !name.startsWith('node:'));
+    if (own.length > 0) throw new Error(`build: src/compile-cache.ts may import only node: built-ins, not ${own.join(', ')}`);
+  }
+  // Rolldown's own helpers have virtual ids (\0rolldown/runtime.js): not source modules.
+  modules[file.fileName] = file.moduleIds.filter((id) => !id.startsWith('\0')).map((id) => relative(root, id).split('\\').join('/'));
+}
+const outside = [...startupModules].map((id) => relative(root, id)).filter((id) => !modules['cli.js']?.includes(id));
+if (outside.length > 0) throw new Error(`build: the startup path is not all in dist/cli.js: ${outside.join(', ')}`);
+writeFileSync(resolve(dist, 'modules.json'), `${JSON.stringify(modules, null, 1)}\n`);
+
+// The per-module build for tests: same sources and transform, packages left to node_modules.
+const moduleBuild = resolve(root, 'build/modules');
+rmSync(moduleBuild, { recursive: true, force: true });
+await build({
+  cwd: root,
+  input: readdirSync(resolve(root, 'src'), { recursive: true })
+    .filter((name) => name.endsWith('.ts'))
+    .map((name) => resolve(root, 'src', name)),
+  platform: 'node',
+  logLevel: 'warn',
+  external: (id) => !id.startsWith('.') && !isAbsolute(id) && !id.startsWith('\0'),
+  transform: { target: 'node20' },
+  output: { dir: moduleBuild, format: 'es', preserveModules: true, preserveModulesRoot: resolve(root, 'src'), entryFileNames: '[name].js' },
+});

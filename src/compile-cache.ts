@@ -1,0 +1,51 @@
+/**
+ * V8's compile cache for the bundled program (Node ≥ 22.1, `module.enableCompileCache`): the
+ * second and later runs read dist/cli.js's compiled code from disk instead of compiling it again.
+ * bin/awsrole.js calls this before it loads dist/cli.js, so this file is built on its own and
+ * imports nothing but Node's built-ins (scripts/build.mjs checks that).
+ *
+ * The cache lives in a private 0700 directory under the user's cache directory. Where Node has no
+ * compile cache (Node 20), or the directory cannot be made private, awsrole runs without one and
+ * says nothing: the cache only makes startup faster.
+ */
+import { lstatSync, mkdirSync } from 'node:fs';
+import nodeModule from 'node:module';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+type Env = Readonly<Record<string, string | undefined>>;
+type Enable = (directory: string) => unknown;
+
+/** $XDG_CACHE_HOME/awsrole/compile-cache, else ~/.cache/awsrole/compile-cache. */
+export function compileCacheDirectory(env: Env): string {
+  const home = env.HOME || env.USERPROFILE || homedir();
+  return join(env.XDG_CACHE_HOME || join(home, '.cache'), 'awsrole', 'compile-cache');
+}
+
+/**
+ * Turns the cache on and returns its directory, or returns undefined (and turns nothing on) when
+ * Node has no compile cache or the directory is not private to this user.
+ */
+export function enableCompileCache(env: Env, enable: Enable | undefined = nodeEnableCompileCache()): string | undefined {
+  // Node's own switches win: NODE_COMPILE_CACHE has turned a cache on already, and
+  // NODE_DISABLE_COMPILE_CACHE turns every cache off.
+  if (!enable || env.NODE_COMPILE_CACHE || env.NODE_DISABLE_COMPILE_CACHE) return undefined;
+  const directory = compileCacheDirectory(env);
+  try {
+    mkdirSync(directory, { recursive: true, mode: 0o700 });
+    // mkdir keeps an existing directory as it is: use it only if it is ours and nobody else's.
+    const stats = lstatSync(directory);
+    if (!stats.isDirectory() || (stats.mode & 0o077) !== 0) return undefined;
+    if (process.getuid && stats.uid !== process.getuid()) return undefined;
+    enable(directory);
+    return directory;
+  } catch {
+    return undefined; // unwritable home, read-only file system, …: run without the cache
+  }
+}
+
+function nodeEnableCompileCache(): Enable | undefined {
+  // Not in @types/node 20, which this project compiles against.
+  const enable = (nodeModule as { enableCompileCache?: Enable }).enableCompileCache;
+  return typeof enable === 'function' ? enable : undefined;
+}
