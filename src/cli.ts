@@ -136,7 +136,7 @@ withCredentialOptions(program.command('serve'))
 withCredentialOptions(program.command('export'))
   .description('print the role\'s credentials in a format for other tools')
   .argument('<profile>', 'profile name')
-  .requiredOption('--format <format>', 'env, env-no-export, fish, powershell, windows-cmd, dotenv, process, json, ini')
+  .requiredOption('--format <format>', 'env, env-no-export, fish, powershell, windows-cmd, dotenv, docker, process, json, ini')
   .addHelpText('after', examples('awsrole export prod-admin --format dotenv > .env', 'awsrole export prod-admin --format json | jq .Expiration'))
   .action(async (profile: string, options: CredentialOptions & CommonOptions & { format: string }) => {
     const { exportCommand } = await import('./commands/export.js');

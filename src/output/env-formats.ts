@@ -2,7 +2,7 @@
  * The formats that set environment variables: one line per variable, LF line ends, a final
  * newline. Clears come first and assignments last.
  */
-import { assertVariableName, quoteDotenv, quoteFish, quotePosix, quotePowerShell, quoteWindowsCmdAssignment } from './quote.js';
+import { assertVariableName, dockerEnvValue, quoteDotenv, quoteFish, quotePosix, quotePowerShell, quoteWindowsCmdAssignment } from './quote.js';
 import type { VariableChanges } from './variables.js';
 
 export interface EnvDialect {
@@ -12,7 +12,7 @@ export interface EnvDialect {
   clear?(name: string): string;
 }
 
-export type EnvFormatName = 'env' | 'env-no-export' | 'fish' | 'powershell' | 'windows-cmd' | 'dotenv';
+export type EnvFormatName = 'env' | 'env-no-export' | 'fish' | 'powershell' | 'windows-cmd' | 'dotenv' | 'docker';
 
 /** The name, after checking that it is one (names are ours, so a failure is a bug). */
 function named(name: string): string {
@@ -51,6 +51,10 @@ export const ENV_DIALECTS: Readonly<Record<EnvFormatName, EnvDialect>> = {
   /** A file read by a loader, not run: it can only add variables, never remove them. */
   dotenv: {
     assign: (name, value) => `${named(name)}=${quoteDotenv(value, name)}`,
+  },
+  /** `docker run --env-file`: the value as it is, no quotes (docker reads none). Adds only. */
+  docker: {
+    assign: (name, value) => `${named(name)}=${dockerEnvValue(value, name)}`,
   },
 };
 

@@ -12,6 +12,7 @@ export type FormatName =
   | 'powershell'
   | 'windows-cmd'
   | 'dotenv'
+  | 'docker'
   | 'process'
   | 'json'
   | 'ini';
@@ -24,6 +25,7 @@ export const FORMAT_NAMES: readonly FormatName[] = [
   'powershell',
   'windows-cmd',
   'dotenv',
+  'docker',
   'process',
   'json',
   'ini',

@@ -48,8 +48,17 @@ export function quotePowerShell(value: string, name: string): string {
 const DOTENV_HINT = 'use --format json, or awsrole exec to pass the credentials to a command';
 
 /**
- * dotenv files: `K='value'`, single quotes, value taken literally. It is the one form that the
- * npm `dotenv` package and python-dotenv both read back unchanged, provided the value has none of:
+ * Characters that mean nothing to any dotenv reader outside quotes: base64 (`+/=`), ISO 8601
+ * timestamps (`:`), regions and most profile names. npm `dotenv` takes an unquoted value up to a
+ * `#` and trims it; python-dotenv cuts ` #…` and trims it, and expands `${NAME}`; a leading quote
+ * would start a quoted value for both. None of that can happen to these characters.
+ */
+const DOTENV_BARE = /^[A-Za-z0-9_./+=:@,-]*$/;
+
+/**
+ * dotenv files: `K=value` bare when the value needs no quotes (see DOTENV_BARE), else
+ * `K='value'`, single quotes, value taken literally. It is the one quoted form that the npm
+ * `dotenv` package and python-dotenv both read back unchanged, provided the value has none of:
  * - `'` (neither parser has an escape that the other reads the same way);
  * - `$` (python-dotenv expands `${NAME}` even inside single quotes; dotenv-expand, the usual
  *   companion of npm `dotenv`, expands `$NAME` and `${NAME}`);
@@ -61,6 +70,7 @@ const DOTENV_HINT = 'use --format json, or awsrole exec to pass the credentials 
  */
 export function quoteDotenv(value: string, name: string): string {
   assertWritable(value, name, 'dotenv', MALFORMED_HINT);
+  if (DOTENV_BARE.test(value)) return value;
   if (/['$\r\n]|\\\\|\\$/.test(value)) {
     throw unrepresentable(
       name,
@@ -70,6 +80,26 @@ export function quoteDotenv(value: string, name: string): string {
     );
   }
   return `'${value}'`;
+}
+
+/**
+ * docker: a line of `docker run --env-file`, written bare. Docker takes everything after the
+ * first `=` as the value, exactly — no quotes, escapes or comments are recognised, nothing is
+ * trimmed (docker/cli `pkg/kvfile`, formerly `opts/envfile.go`: "value is returned as-is").
+ * Lines are split at LF and a CR before it is dropped (Go's bufio.ScanLines), so a line break
+ * cannot be written at all; such a value is refused.
+ */
+export function dockerEnvValue(value: string, name: string): string {
+  assertWritable(value, name, 'docker', MALFORMED_HINT);
+  if (/[\r\n]/.test(value)) {
+    throw unrepresentable(
+      name,
+      'docker',
+      'a docker env file has no way to write a line break, and the value contains one',
+      'use awsrole exec to pass the credentials to docker (docker run -e NAME passes a variable through)',
+    );
+  }
+  return value;
 }
 
 /**

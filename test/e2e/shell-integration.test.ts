@@ -239,7 +239,7 @@ describe('awsrole __complete', () => {
     expect(await completions('', 'use')).toEqual(['base', 'prod-admin', 'staging']);
     expect(await completions('pr', 'exec')).toEqual(['prod-admin']);
     expect(await completions('--no-', 'use')).toEqual(['--no-cache', '--no-cli-cache']);
-    expect(await completions('', 'export', 'staging', '--format')).toEqual(['env', 'env-no-export', 'fish', 'powershell', 'windows-cmd', 'dotenv', 'process', 'json', 'ini']);
+    expect(await completions('', 'export', 'staging', '--format')).toEqual(['env', 'env-no-export', 'fish', 'powershell', 'windows-cmd', 'dotenv', 'docker', 'process', 'json', 'ini']);
     expect(await completions('--format=j', 'export', 'staging')).toEqual(['--format=json']);
     expect(await completions('', 'use', '--region')).toEqual(['eu-west-1']);
     expect(await completions('f', 'init')).toEqual(['fish']);

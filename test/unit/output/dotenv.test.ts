@@ -18,14 +18,17 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const havePythonDotenv = pythonHas('dotenv');
 const reader = havePythonDotenv ? 'python-dotenv' : 'the reference parser (python-dotenv not installed)';
 
-/** The documented rule, read back: one `NAME='value'` per line, nothing inside the quotes special. */
+/**
+ * The documented rule, read back: one `NAME='value'` per line, nothing inside the quotes special,
+ * or `NAME=value` bare when the value is made of letters, digits and `_ . / + = : @ , -` only.
+ */
 function referenceParse(text: string): Record<string, string> {
   const values: Record<string, string> = {};
   for (const line of text.split('\n')) {
     if (line === '') continue;
-    const match = /^([A-Za-z_][A-Za-z0-9_]*)='([^'\r\n]*)'$/.exec(line);
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(?:'([^'\r\n]*)'|([\w./+=:@,-]*))$/.exec(line);
     if (!match) throw new Error(`unreadable line: ${line}`);
-    values[match[1]!] = match[2]!;
+    values[match[1]!] = match[2] ?? match[3]!;
   }
   return values;
 }
@@ -59,6 +62,9 @@ const ALLOWED: Array<[label: string, value: string]> = [
   ['export-like text', 'export X=1'],
   ['a tab', 'a\tb'],
   ['empty', ''],
+  ['base64 that needs no quotes', 'a+b/c=='],
+  ['a timestamp', '2026-11-28T10:00:00Z'],
+  ['a profile name with @ and a comma', 'me@corp,dev.admin'],
 ];
 
 function sessionWith(value: string): Session {

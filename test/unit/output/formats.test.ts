@@ -119,19 +119,35 @@ set "AWS_SECRET_ACCESS_KEY=static/Secret+Key="
 set "AWSROLE_PROFILE=dev"
 `,
   },
+  // Bare where nothing needs quoting (base64, timestamps, regions, plain names).
   dotenv: {
-    role: `AWS_ACCESS_KEY_ID='ASIAEXAMPLEKEY123456'
-AWS_SECRET_ACCESS_KEY='${ROLE_SECRET}'
-AWS_SESSION_TOKEN='${ROLE_TOKEN}'
-AWS_CREDENTIAL_EXPIRATION='2026-11-28T10:00:00Z'
-AWS_SESSION_EXPIRATION='2026-11-28T10:00:00Z'
-AWS_REGION='eu-west-1'
-AWS_DEFAULT_REGION='eu-west-1'
-AWSROLE_PROFILE='prod-admin'
+    role: `AWS_ACCESS_KEY_ID=ASIAEXAMPLEKEY123456
+AWS_SECRET_ACCESS_KEY=${ROLE_SECRET}
+AWS_SESSION_TOKEN=${ROLE_TOKEN}
+AWS_CREDENTIAL_EXPIRATION=2026-11-28T10:00:00Z
+AWS_SESSION_EXPIRATION=2026-11-28T10:00:00Z
+AWS_REGION=eu-west-1
+AWS_DEFAULT_REGION=eu-west-1
+AWSROLE_PROFILE=prod-admin
 `,
-    static: `AWS_ACCESS_KEY_ID='AKIAEXAMPLEKEY654321'
-AWS_SECRET_ACCESS_KEY='static/Secret+Key='
-AWSROLE_PROFILE='dev'
+    static: `AWS_ACCESS_KEY_ID=AKIAEXAMPLEKEY654321
+AWS_SECRET_ACCESS_KEY=static/Secret+Key=
+AWSROLE_PROFILE=dev
+`,
+  },
+  docker: {
+    role: `AWS_ACCESS_KEY_ID=ASIAEXAMPLEKEY123456
+AWS_SECRET_ACCESS_KEY=${ROLE_SECRET}
+AWS_SESSION_TOKEN=${ROLE_TOKEN}
+AWS_CREDENTIAL_EXPIRATION=2026-11-28T10:00:00Z
+AWS_SESSION_EXPIRATION=2026-11-28T10:00:00Z
+AWS_REGION=eu-west-1
+AWS_DEFAULT_REGION=eu-west-1
+AWSROLE_PROFILE=prod-admin
+`,
+    static: `AWS_ACCESS_KEY_ID=AKIAEXAMPLEKEY654321
+AWS_SECRET_ACCESS_KEY=static/Secret+Key=
+AWSROLE_PROFILE=dev
 `,
   },
   process: {
@@ -253,6 +269,7 @@ describe(parseFormatName.name, () => {
     ['powershell', 'powershell'],
     ['windows-cmd', 'windows-cmd'],
     ['dotenv', 'dotenv'],
+    ['docker', 'docker'],
     ['process', 'process'],
     ['credential-process', 'process'],
     ['json', 'json'],
@@ -266,7 +283,7 @@ describe(parseFormatName.name, () => {
     expect(parseFormatName(input)).toBe(format);
   });
 
-  it('FORMAT_NAMES lists the nine formats', () => {
-    expect(FORMAT_NAMES).toEqual(['env', 'env-no-export', 'fish', 'powershell', 'windows-cmd', 'dotenv', 'process', 'json', 'ini']);
+  it('FORMAT_NAMES lists the ten formats', () => {
+    expect(FORMAT_NAMES).toEqual(['env', 'env-no-export', 'fish', 'powershell', 'windows-cmd', 'dotenv', 'docker', 'process', 'json', 'ini']);
   });
 });

@@ -91,9 +91,12 @@ describe(quotePowerShell.name, () => {
 
 describe(quoteDotenv.name, () => {
   it.each([
-    ['plain', 'plain', `'plain'`],
-    ['empty', '', `''`],
+    ['plain: bare', 'plain', 'plain'],
+    ['empty: bare', '', ''],
+    ['base64 and a timestamp: bare', 'a+b/c=:2026-11-28T10:00:00Z', 'a+b/c=:2026-11-28T10:00:00Z'],
     ['double quote, hash, equals', 'a"b#c=d', `'a"b#c=d'`],
+    ['a leading quote', '"x', `'"x'`],
+    ['a hash', 'a#b', `'a#b'`],
     ['one backslash inside', 'a\\nb\\c', `'a\\nb\\c'`],
     ['spaces', ' a b ', `' a b '`],
   ])('%s', (_, value, expected) => {
