@@ -8,8 +8,10 @@ import { reportError } from './report-error.js';
 // never later changes to process.env (the AWS SDK's warning switch, for one).
 const env: Env = { ...processEnv() };
 const argv = process.argv.slice(2);
-const wantsDebug = argv.includes('--debug');
-const wantsJsonErrors = argv.includes('--json');
+// awsrole's own words only: what follows `--` belongs to the command `exec` runs.
+const ownArgs = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+const wantsDebug = ownArgs.includes('--debug');
+const wantsJsonErrors = ownArgs.includes('--json');
 
 interface CommonOptions {
   debug?: boolean;
@@ -38,7 +40,7 @@ function withCommonOptions(command: Command): Command {
 function withCredentialOptions(command: Command): Command {
   return withCommonOptions(command)
     .option('--region <region>', 'region for STS and for AWS_REGION (default: the profile\'s)')
-    .option('--duration <seconds>', 'session length of the last role, 900 to 43200')
+    .option('--duration <duration>', 'session length of the last role, 15m to 12h (seconds, or 30m, 1h …)')
     .option('--session-name <name>', 'RoleSessionName of the last role (default: role_session_name or awsrole-<user>)')
     .option('--external-id <id>', 'ExternalId for the last role (default: external_id)')
     .option('--mfa-code <code>', 'the 6-digit code of the mfa_serial device')
@@ -69,8 +71,23 @@ const program = new Command('awsrole')
     // Under the shell function (AWSROLE_SHELL set) stdout is evaluated: help and version text go
     // to stderr, where people read them, instead of into an eval.
     ...(env.AWSROLE_SHELL ? { writeOut: (text: string) => process.stderr.write(text) } : {}),
-    outputError: (text, write) => write(text.replace(/^error: /, 'awsrole: ')),
+    outputError: (text, write) => write(wantsJsonErrors ? commanderErrorJson(text) : text.replace(/^error: /, 'awsrole: ')),
   });
+
+/** A commander usage error (bad flag, missing argument) as the one JSON line `--json` promises. */
+function commanderErrorJson(text: string): string {
+  const [first = '', ...rest] = text.trim().split('\n');
+  const hint = rest.join(' ').trim();
+  return `${JSON.stringify({ error: { message: first.replace(/^error: /, ''), hint: hint || null, exitCode: 2 } })}\n`;
+}
+
+// The common flags also work before the subcommand (`awsrole --debug list`): they are handed
+// down to the command that runs, as if typed after it.
+withCommonOptions(program).hook('preAction', (_program, command) => {
+  for (const name of ['debug', 'quiet', 'json'] as const) {
+    if (program.getOptionValue(name) && command.getOptionValue(name) === undefined) command.setOptionValue(name, true);
+  }
+});
 
 withCredentialOptions(program.command('use'))
   .description('print shell code that exports the role\'s credentials, for eval; without a profile, pick one on the terminal')
@@ -156,7 +173,7 @@ withCommonOptions(program.command('explain'))
   .description('show how the profile would be resolved, each setting with its file and line; no network, no secrets')
   .argument('<profile>', 'profile name')
   .option('--region <region>', 'as for use')
-  .option('--duration <seconds>', 'as for use')
+  .option('--duration <duration>', 'as for use')
   .option('--session-name <name>', 'as for use')
   .option('--external-id <id>', 'as for use')
   .addHelpText('after', examples('awsrole explain prod-admin', 'awsrole explain prod-admin --json'))

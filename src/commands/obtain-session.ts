@@ -8,6 +8,7 @@ import { UsageError } from '../errors.js';
 import { createMfaCodeProvider } from '../mfa/index.js';
 import { withSpinner } from '../output/spinner.js';
 import { resolvePlan } from '../plan/resolve.js';
+import { MAX_DURATION, MIN_DURATION } from '../plan/validate.js';
 import type { Plan } from '../plan/types.js';
 import { runPlan, type Effects } from '../run-plan.js';
 import type { StsCaller } from '../sts/types.js';
@@ -22,10 +23,22 @@ export function planFor(profile: string, options: CredentialOptions, context: Co
   const config = loadConfig(context.env);
   return resolvePlan({ config, env: context.env, localUser: () => userInfo().username }, profile, {
     region: options.region,
-    durationSeconds: options.duration,
+    durationSeconds: options.duration === undefined ? undefined : String(durationFlag(options.duration)),
     sessionName: options.sessionName,
     externalId: options.externalId,
   });
+}
+
+/** `--duration` takes what every duration flag takes (`3600`, `60m`, `1h`), within what STS allows. */
+function durationFlag(text: string): number {
+  const seconds = parseSeconds(text, '--duration');
+  if (seconds < MIN_DURATION || seconds > MAX_DURATION) {
+    throw new UsageError(
+      `--duration must be from 15m to 12h (${MIN_DURATION} to ${MAX_DURATION} seconds), not "${text}"`,
+      "STS's limits for AssumeRole; the role's own maximum session duration may be lower",
+    );
+  }
+  return seconds;
 }
 
 /** Files → plan → credentials: the path shared by use, exec, export and credential-process. */
@@ -36,6 +49,10 @@ export async function obtainSession(
 ): Promise<Session> {
   const plan = planFor(profile, options, context);
   context.debug(`profile ${profile}: plan has ${plan.steps.length} step(s)`);
+  if ((options.mfaCode !== undefined || options.mfaCommand !== undefined) && !plan.steps.some((step) => step.kind === 'assume-role' && step.mfaSerial)) {
+    const flag = options.mfaCode !== undefined ? '--mfa-code' : '--mfa-command';
+    context.warn(`${flag} is ignored: profile "${profile}" uses no MFA device (no mfa_serial on its chain)`);
+  }
   return runPlan(plan, effectsFor(options, context));
 }
 

@@ -1,7 +1,9 @@
 import { loadConfig } from '../config/load.js';
 import type { Profile } from '../config/types.js';
 import type { Credentials } from '../credentials.js';
-import { UsageError } from '../errors.js';
+import { AwsRefusedError, AwsroleError, UsageError } from '../errors.js';
+import type { Env } from '../env.js';
+import { StsRefusal } from '../sts/types.js';
 import { stsError } from '../assume-hop.js';
 import { resolveRegion, resolveStsTarget } from '../plan/sts-target.js';
 import type { CommandContext, CredentialOptions } from './context.js';
@@ -9,7 +11,9 @@ import { effectsFor, obtainSession } from './obtain-session.js';
 
 /**
  * GetCallerIdentity: for a profile (resolved and assumed like `use`), or with no profile for the
- * credentials in the environment, e.g. after `eval "$(awsrole use X)"`.
+ * credentials in the environment, e.g. after `eval "$(awsrole use X)"`. Without either, the
+ * profile in AWS_PROFILE (or AWS_DEFAULT_PROFILE), as the AWS CLI would: botocore's chain takes
+ * keys in the environment first and the profile the environment names after them.
  */
 export async function whoamiCommand(
   profile: string | undefined,
@@ -18,16 +22,20 @@ export async function whoamiCommand(
 ): Promise<void> {
   const { env } = context;
   const config = loadConfig(env);
+  const haveKeys = Boolean(env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY);
+  const named = profile ?? (haveKeys ? undefined : env.AWS_PROFILE || env.AWS_DEFAULT_PROFILE || undefined);
   let credentials: Credentials;
   let subject: Profile;
-  if (profile) {
-    credentials = (await obtainSession(profile, options, context)).credentials;
-    subject = config.profiles.get(profile)!;
+  if (named) {
+    if (!profile) context.debug(`no credentials in the environment: the profile in ${env.AWS_PROFILE ? 'AWS_PROFILE' : 'AWS_DEFAULT_PROFILE'}, "${named}"`);
+    credentials = (await obtainSession(named, options, context)).credentials;
+    subject = config.profiles.get(named)!;
   } else {
-    if (!env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY) {
+    if (!haveKeys) {
       throw new UsageError('no credentials in the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)', 'name a profile: awsrole whoami <profile>');
     }
-    credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY };
+    checkNotExpired(env);
+    credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! };
     if (env.AWS_SESSION_TOKEN) credentials.sessionToken = env.AWS_SESSION_TOKEN;
     // No profile: only the environment decides region and endpoint.
     subject = { name: env.AWSROLE_PROFILE ?? '(environment)', settings: new Map() };
@@ -37,11 +45,35 @@ export async function whoamiCommand(
   try {
     identity = await effectsFor(options, context).sts().getCallerIdentity(target, credentials);
   } catch (error) {
-    throw stsError(error, 'GetCallerIdentity', target, profile ? `profile "${profile}"` : 'credentials from the environment');
+    const mapped = stsError(error, 'GetCallerIdentity', target, named ? `profile "${named}"` : 'credentials from the environment');
+    if (!named && env.AWSROLE_PROFILE && error instanceof StsRefusal && error.code === 'ExpiredToken' && mapped instanceof AwsroleError) {
+      throw new AwsroleError(mapped.message, mapped.exitCode, renewHint(env.AWSROLE_PROFILE));
+    }
+    throw mapped;
   }
   if (options.json) {
-    context.stdout.write(`${JSON.stringify({ Account: identity.account, Arn: identity.arn, UserId: identity.userId, Profile: profile ?? env.AWSROLE_PROFILE ?? null })}\n`);
+    context.stdout.write(`${JSON.stringify({ Account: identity.account, Arn: identity.arn, UserId: identity.userId, Profile: named ?? env.AWSROLE_PROFILE ?? null })}\n`);
     return;
   }
   context.stdout.write(`account  ${identity.account}\narn      ${identity.arn}\nuser id  ${identity.userId}\n`);
+}
+
+function renewHint(profile: string): string {
+  return `they were left by an earlier use: run \`awsrole use ${profile}\``;
+}
+
+/**
+ * Credentials with an expiry that has passed are refused by AWS (ExpiredToken) whatever the call;
+ * saying so before the call names the time and, for a session `use` left, how to renew it.
+ */
+function checkNotExpired(env: Env): void {
+  const raw = env.AWS_CREDENTIAL_EXPIRATION || env.AWS_SESSION_EXPIRATION;
+  if (!raw) return;
+  const expiry = Date.parse(raw);
+  if (Number.isNaN(expiry) || expiry > Date.now()) return;
+  const variable = env.AWS_CREDENTIAL_EXPIRATION ? 'AWS_CREDENTIAL_EXPIRATION' : 'AWS_SESSION_EXPIRATION';
+  throw new AwsRefusedError(
+    `the credentials in the environment expired at ${raw} (${variable})`,
+    env.AWSROLE_PROFILE ? renewHint(env.AWSROLE_PROFILE) : 'obtain new credentials, or name a profile: awsrole whoami <profile>',
+  );
 }
