@@ -6,8 +6,8 @@ import { loginUrl } from '../console/login-url.js';
 import { CONSOLE_HOSTS, consolePartition } from '../console/partitions.js';
 import { cacheDirectory } from '../env.js';
 import { withSpinner } from '../output/spinner.js';
-import { AwsroleError, ConfigError, ExitCode } from '../errors.js';
-import { openBrowser } from '../sso/browser.js';
+import { ConfigError } from '../errors.js';
+import { launchBrowser } from '../sso/browser.js';
 import { requestTimeoutMs } from '../sso/endpoints.js';
 import type { CommandContext, CredentialOptions } from './context.js';
 import { obtainSession } from './obtain-session.js';
@@ -67,27 +67,30 @@ export async function consoleCommand(profile: string, options: ConsoleOptions, c
   if (options.open || !options.print) await openConsole(url, profile, pageDir, Boolean(options.print), context);
 }
 
+/**
+ * How long to wait for the browser command to say whether it worked. Openers (xdg-open, open)
+ * and browsers that pass the URL to a running window answer within this; a browser that starts
+ * afresh and keeps running is taken as opened when it is over.
+ */
+const BROWSER_WAIT_MS = 3000;
+
 async function openConsole(url: string, profile: string, pageDir: string, printed: boolean, context: CommandContext): Promise<void> {
   const page = writeLaunchPage(pageDir, url, profile);
   context.debug(`sign-in page written to ${page.path} (mode 0600; a later run removes it after a minute)`);
-  const hint = `print the sign-in URL instead: awsrole console ${profile} --print (it signs in whoever has it, for 15 minutes)`;
-  // openBrowser reports a browser that cannot be started (ENOENT and the like) on the next tick,
-  // and one that fails later only while this process still runs.
-  let failure: string | undefined;
-  let settled = false;
-  openBrowser(page.fileUrl, context.env, (why) => {
-    if (settled) context.warn(`${why}; ${hint}`);
-    else failure = why;
-  });
-  await new Promise((resolve) => setImmediate(resolve));
-  settled = true;
-  if (failure !== undefined) {
+  const outcome = await launchBrowser(page.fileUrl, context.env, BROWSER_WAIT_MS);
+  if (outcome.kind === 'failed') {
+    // The page holds a live sign-in token that nothing is going to read now.
     removeLaunchPage(page);
     if (printed) {
-      context.warn(failure);
+      context.warn(outcome.why);
       return;
     }
-    throw new AwsroleError(`${failure} for the AWS console of profile "${profile}"`, ExitCode.unexpected, hint);
+    // Exit 3: what must change is the browser setup ($BROWSER, xdg-open), not awsrole or AWS.
+    throw new ConfigError(
+      `${outcome.why} for the AWS console of profile "${profile}"`,
+      `check $BROWSER, or print the sign-in URL instead: awsrole console ${profile} --print (it signs in whoever has it, for 15 minutes)`,
+    );
   }
+  if (outcome.kind === 'still-running') context.debug(`the browser command is still running after ${BROWSER_WAIT_MS} ms: taken as opened`);
   context.info(`opened the AWS console for ${profile} in your browser`);
 }

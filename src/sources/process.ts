@@ -28,14 +28,17 @@ export interface ProcessOptions {
  * its stdout is the credentials as JSON; its stderr goes straight to ours, so its prompts and
  * messages reach the user.
  *
- * Exit codes. The rule: exit 3 (configuration) when what must change is the configured helper,
- * exit 1 when the helper failed at run time and running again later (after logging in to it, say)
- * may succeed. DESIGN.md has no code for "a helper failed"; 1 is its "unexpected failure".
+ * Exit codes. The rule: exit 3 (configuration) when what must change is the configured helper;
+ * exit 4 or 5 when the helper ran as configured and the credential source behind it would not or
+ * could not answer, so that running again later (after logging in to it, say) may succeed. Exit 1
+ * stays for awsrole's own bugs.
  *   3  the command line cannot be split, or is empty; the program does not exist or cannot be run;
  *      its output breaks the protocol: not JSON, not an object, Version not the number 1, a
  *      missing or non-string key, an Expiration that is not an ISO 8601 time with a zone.
- *   1  the helper exits non-zero or is killed; it does not finish in time; it hands back
- *      credentials that have already expired (it followed the protocol, its state is stale).
+ *   4  the helper exits non-zero or is killed (it refused: not logged in, locked, denied); it
+ *      hands back credentials that have already expired (it followed the protocol, its state is
+ *      stale) — like an expired SSO login, which is exit 4 too.
+ *   5  it does not finish in time (like an endpoint that never answers).
  *
  * Messages name the profile, the program (argv[0] only: the arguments may carry a token) and
  * where the setting came from. The helper's stdout holds secrets and is never shown.
@@ -51,7 +54,7 @@ export async function processCredentials(step: ProcessStep, context: SourceConte
   if (credentials.expiration && credentials.expiration.getTime() <= context.now().getTime()) {
     throw new AwsroleError(
       `credential_process "${program}" returned credentials that expired at ${formatTimestamp(credentials.expiration)} (${where})`,
-      ExitCode.unexpected,
+      ExitCode.awsRefused,
       'the helper handed back stale credentials: renew its login or clear its cache',
     );
   }
@@ -82,13 +85,13 @@ async function run(argv: string[], where: string, context: SourceContext, timeou
     case 'too-much-output':
       throw new ConfigError(`${name} printed more than ${MAX_OUTPUT_BYTES} bytes (${where})`, PROTOCOL_HINT);
     case 'timed-out':
-      throw new AwsroleError(`${name} did not finish within ${timeoutMs / 1000} s (${where})`, ExitCode.unexpected, 'it was stopped; if it waits for a login or a touch, answer it sooner');
+      throw new AwsroleError(`${name} did not finish within ${timeoutMs / 1000} s (${where})`, ExitCode.awsUnreachable, 'it was stopped; if it waits for a login or a touch, answer it sooner');
     case 'not-found':
       throw new ConfigError(`${name} was not found (${where})`, 'it is run without a shell: give the full path of the program, or make sure it is on PATH');
     case 'cannot-run':
       throw new ConfigError(`${name} could not be run: ${outcome.reason} (${where})`);
     case 'failed':
-      throw new AwsroleError(`${name} ${outcome.how} (${where})`, ExitCode.unexpected, 'its own messages, if any, are above');
+      throw new AwsroleError(`${name} ${outcome.how} (${where})`, ExitCode.awsRefused, 'its own messages, if any, are above');
   }
 }
 

@@ -9,7 +9,13 @@ import type { Env } from '../env.js';
  * runs detached with no terminal; a failure to start it, or a non-zero exit, is only reported
  * through `failed` (the reason, without a hint: the caller knows what the user can do instead).
  */
-export function openBrowser(url: string, env: Env, failed: (why: string) => void, platform: NodeJS.Platform = process.platform): void {
+export function openBrowser(
+  url: string,
+  env: Env,
+  failed: (why: string) => void,
+  platform: NodeJS.Platform = process.platform,
+  succeeded: () => void = () => {},
+): void {
   const [command, ...args] = browserCommand(url, env, platform);
   if (!command) return;
   const fail = (why: string) => failed(`could not open a browser (${command}: ${why})`);
@@ -18,11 +24,31 @@ export function openBrowser(url: string, env: Env, failed: (why: string) => void
     child.once('error', (error: NodeJS.ErrnoException) => fail(error.code ?? error.message));
     child.once('exit', (code, signal) => {
       if (code !== 0) fail(signal ? `killed by ${signal}` : `exit code ${code}`);
+      else succeeded();
     });
     child.unref();
   } catch (error) {
     fail((error as Error).message);
   }
+}
+
+export type BrowserOutcome = { kind: 'opened' } | { kind: 'still-running' } | { kind: 'failed'; why: string };
+
+/**
+ * openBrowser, waiting up to `waitMs` for the opener to finish: `xdg-open`, `open` and a browser
+ * that hands the URL to its running instance exit at once, with a code that says whether it
+ * worked. A browser started afresh keeps running: after `waitMs` that counts as opened.
+ */
+export function launchBrowser(url: string, env: Env, waitMs: number, platform: NodeJS.Platform = process.platform): Promise<BrowserOutcome> {
+  return new Promise((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    const settle = (outcome: BrowserOutcome) => {
+      clearTimeout(timer);
+      resolve(outcome);
+    };
+    timer = setTimeout(() => settle({ kind: 'still-running' }), waitMs);
+    openBrowser(url, env, (why) => settle({ kind: 'failed', why }), platform, () => settle({ kind: 'opened' }));
+  });
 }
 
 export function browserCommand(url: string, env: Env, platform: NodeJS.Platform): string[] {

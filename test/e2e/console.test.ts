@@ -245,16 +245,39 @@ describe('console in the browser', () => {
     expect(result.stderr).toBe('awsrole: opened the AWS console for a in your browser\n');
   });
 
-  it('a browser that cannot start: exit 1 with --print as the hint, and the page is removed', async () => {
+  it('a browser that cannot start: exit 3 with --print as the hint, and the page is removed', async () => {
     const result = await runAwsrole(['console', 'a'], { env: { ...env, BROWSER: '/nonexistent/browser' } });
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(3);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(
       'awsrole: could not open a browser (/nonexistent/browser: ENOENT) for the AWS console of profile "a"\n' +
-        '  hint: print the sign-in URL instead: awsrole console a --print (it signs in whoever has it, for 15 minutes)\n',
+        '  hint: check $BROWSER, or print the sign-in URL instead: awsrole console a --print (it signs in whoever has it, for 15 minutes)\n',
     );
     expect(readdirSync(pageDir())).toEqual([]);
     expectNoSecretIn(result.stderr, federationCall());
+  });
+
+  it('a browser that exits non-zero: reported, exit 3, and the page is removed', async () => {
+    // Like xdg-open with no browser behind it: it reads its argument, then fails.
+    const failing = sandbox.writeFile('bin/failing-browser', `#!/bin/sh\nprintf '%s\\n' "$@" > '${browserRecord}'\nexit 3\n`, 0o755);
+    const result = await runAwsrole(['console', 'a'], { env: { ...env, BROWSER: failing } });
+    expect(result.code).toBe(3);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      `awsrole: could not open a browser (${failing}: exit code 3) for the AWS console of profile "a"\n` +
+        '  hint: check $BROWSER, or print the sign-in URL instead: awsrole console a --print (it signs in whoever has it, for 15 minutes)\n',
+    );
+    expect(await browserArgument()).toMatch(/^file:\/\//);
+    expect(readdirSync(pageDir())).toEqual([]);
+    expectNoSecretIn(result.stderr, federationCall());
+  });
+
+  it('--print --open with a failing browser: the URL is out, so a warning, exit 0', async () => {
+    const result = await runAwsrole(['console', 'a', '--print', '--open'], { env: { ...env, BROWSER: 'false' } });
+    expect(result.code).toBe(0);
+    expect(printedUrl(result).params.SigninToken).toBe(federationCall().signinToken);
+    expect(result.stderr).toBe('awsrole: warning: could not open a browser (false: exit code 1)\n');
+    expect(readdirSync(pageDir())).toEqual([]);
   });
 
   it('pages older than a minute are removed by the next run, newer ones kept', async () => {

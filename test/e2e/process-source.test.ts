@@ -116,11 +116,11 @@ describe('credential_process', () => {
   });
 
   it.each([
-    ['tool-fails', 1, 'fails', 'failed with exit code 2'],
-    ['via-tool-fails', 1, 'fails', 'failed with exit code 2'],
+    ['tool-fails', 4, 'fails', 'failed with exit code 2'],
+    ['via-tool-fails', 4, 'fails', 'failed with exit code 2'],
     ['tool-garbage', 3, 'garbage', 'did not print JSON on stdout'],
     ['tool-version', 3, 'version', 'printed "Version" as a string; it must be the number 1'],
-    ['tool-expired', 1, 'expired', 'returned credentials that expired at 2020-01-01T00:00:00Z'],
+    ['tool-expired', 4, 'expired', 'returned credentials that expired at 2020-01-01T00:00:00Z'],
     ['tool-missing', 3, 'missing', 'was not found'],
   ])('profile %s: exit %i, a message naming the profile and the program, no secret', async (profile, code, program, what) => {
     const { result } = await exportJson(profile);

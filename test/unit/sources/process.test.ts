@@ -165,20 +165,20 @@ describe(processCredentials.name, () => {
   it('a non-zero exit: exit 1, its stderr on ours, its stdout nowhere', async () => {
     const path = helper('fails', `echo '${JSON.stringify(GOOD)}'\necho "error: not logged in, run tool login" >&2\nexit 3`);
     const result = await failure(path);
-    expect(result).toMatchObject({ exitCode: ExitCode.unexpected, message: `credential_process "${path}" failed with exit code 3 ${WHERE}`, hint: 'its own messages, if any, are above' });
+    expect(result).toMatchObject({ exitCode: ExitCode.awsRefused, message: `credential_process "${path}" failed with exit code 3 ${WHERE}`, hint: 'its own messages, if any, are above' });
     expect(result.stderr).toBe('error: not logged in, run tool login\n');
     for (const secret of [SECRET, TOKEN, KEY_ID]) expect(JSON.stringify(result)).not.toContain(secret);
   });
 
   it('killed by a signal: exit 1', async () => {
     const path = helper('killed', 'kill -9 $$');
-    expect(await failure(path)).toMatchObject({ exitCode: ExitCode.unexpected, message: `credential_process "${path}" was killed by SIGKILL ${WHERE}` });
+    expect(await failure(path)).toMatchObject({ exitCode: ExitCode.awsRefused, message: `credential_process "${path}" was killed by SIGKILL ${WHERE}` });
   });
 
   it('credentials that have already expired: exit 1, with the time', async () => {
     const path = printing('expired', { ...GOOD, Expiration: '2026-06-01T11:59:59Z' });
     const result = await failure(path);
-    expect(result).toMatchObject({ exitCode: ExitCode.unexpected, message: `credential_process "${path}" returned credentials that expired at 2026-06-01T11:59:59Z ${WHERE}` });
+    expect(result).toMatchObject({ exitCode: ExitCode.awsRefused, message: `credential_process "${path}" returned credentials that expired at 2026-06-01T11:59:59Z ${WHERE}` });
     expect(JSON.stringify(result)).not.toContain(SECRET);
   });
 
@@ -207,7 +207,7 @@ describe(processCredentials.name, () => {
     const path = helper('hangs', 'exec sleep 30');
     const started = Date.now();
     const result = await failure(path, 300);
-    expect(result).toMatchObject({ exitCode: ExitCode.unexpected, message: `credential_process "${path}" did not finish within 0.3 s ${WHERE}` });
+    expect(result).toMatchObject({ exitCode: ExitCode.awsUnreachable, message: `credential_process "${path}" did not finish within 0.3 s ${WHERE}` });
     expect(Date.now() - started).toBeLessThan(3000);
   });
 
