@@ -33,10 +33,21 @@ export function stsError(error: unknown, action: string, target: StsTarget, wher
     return new AwsRefusedError(`STS refused ${action}: ${error.code}: ${error.stsMessage} (${where})`, hintFor(error.code));
   }
   if (error instanceof StsUnreachable) {
-    return new AwsUnreachableError(
-      `STS at ${target.endpoint.value} could not be reached: ${error.reason} (${where})`,
-      `the endpoint comes from ${describeSource(target.endpoint.source)}`,
-    );
+    const endpoint = `STS at ${target.endpoint.value}`;
+    const from = describeSource(target.endpoint.source);
+    switch (error.kind) {
+      case 'not-sts':
+        return new AwsUnreachableError(
+          `${endpoint} did not answer like STS: ${error.reason} (${where})`,
+          target.endpoint.source.kind === 'default'
+            ? `check the network, where a proxy or captive portal may answer instead (the endpoint is the ${from}; AWS_ENDPOINT_URL_STS sets another)`
+            : `check ${from}, which sets the endpoint, and the network, where a proxy or captive portal may answer instead`,
+        );
+      case 'failing':
+        return new AwsUnreachableError(`${endpoint} is unreachable or failing: ${error.reason} (${where})`, 'AWS is failing to answer: try again in a moment');
+      default:
+        return new AwsUnreachableError(`${endpoint} could not be reached: ${error.reason} (${where})`, `the endpoint comes from ${from}`);
+    }
   }
   return error;
 }

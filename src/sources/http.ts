@@ -1,30 +1,36 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpRequest, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Credentials } from '../credentials.js';
 import { AwsRefusedError } from '../errors.js';
 import { maskAccessKeyIds } from '../mask.js';
 
 /**
- * One small HTTP request for the metadata sources (IMDS, the container endpoint): node:http
- * rather than fetch, so that a connect timeout can be told from a read timeout (botocore treats
- * them differently for the IMDSv2 token), and without the AWS SDK. No proxy, no redirects, no
- * keep-alive: each request has its own socket, so a timed-out one is simply destroyed.
+ * One small HTTP request, for the metadata sources (IMDS, the container endpoint) and STS:
+ * node:http rather than fetch, so that a connect timeout can be told from a read timeout (botocore
+ * treats them differently for the IMDSv2 token), and without the AWS SDK. No proxy, no redirects,
+ * no keep-alive: each request has its own socket, so a timed-out one is simply destroyed.
+ *
+ * One deadline covers the whole attempt — connecting, the headers and every byte of the body —
+ * so a server that sends its headers and then stalls, or drips the body a byte at a time, costs
+ * `timeoutMs` and no more. (The AWS SDK's requestTimeout is cleared once the headers arrive.)
  */
 export interface HttpResponse {
   status: number;
+  headers: IncomingHttpHeaders;
   body: string;
 }
 
 export interface HttpRequestOptions {
-  method: 'GET' | 'PUT';
+  method: string;
   headers?: Record<string, string>;
-  /** For connecting, then again for the whole response. */
+  body?: string | Uint8Array;
+  /** For the whole attempt: connecting, the headers and the body. */
   timeoutMs: number;
 }
 
 /**
  * Why no response came: no connection within the timeout, a connection but no full answer within
- * it, or a network error (refused, reset, DNS, TLS).
+ * it, or a network error (refused, reset, DNS, TLS, an answer cut short).
  */
 export type HttpFailureKind = 'connect-timeout' | 'read-timeout' | 'network';
 
@@ -38,7 +44,7 @@ export class HttpFailure extends Error {
   }
 }
 
-/** Credential documents are a few hundred bytes; anything this large is not one. */
+/** Credential documents and STS answers are a few kilobytes; anything this large is not one. */
 const MAX_BODY_BYTES = 1024 * 1024;
 
 export function httpCall(url: URL, options: HttpRequestOptions): Promise<HttpResponse> {
@@ -46,27 +52,28 @@ export function httpCall(url: URL, options: HttpRequestOptions): Promise<HttpRes
   return new Promise<HttpResponse>((resolve, reject) => {
     let connected = false;
     let failure: HttpFailure | undefined;
-    let timer: NodeJS.Timeout | undefined;
-    const arm = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        const kind = connected ? 'read-timeout' : 'connect-timeout';
-        const what = connected ? 'no answer' : 'no connection';
-        failure = new HttpFailure(kind, `${what} within ${formatSeconds(options.timeoutMs)}`);
-        request.destroy(failure);
-      }, options.timeoutMs);
-    };
+    let request: ClientRequest;
+    const timer = setTimeout(() => {
+      const kind = connected ? 'read-timeout' : 'connect-timeout';
+      const what = connected ? 'no answer' : 'no connection';
+      failure = new HttpFailure(kind, `${what} within ${formatSeconds(options.timeoutMs)}`);
+      request.destroy(failure);
+    }, options.timeoutMs);
     const finish = (settle: () => void) => {
       clearTimeout(timer);
       settle();
     };
 
-    const request = send(url, { method: options.method, headers: options.headers ?? {}, agent: false });
-    arm();
+    try {
+      request = send(url, { method: options.method, headers: options.headers ?? {}, agent: false });
+    } catch (error) {
+      // A header value Node refuses (a control character, say) throws here, before any socket.
+      finish(() => reject(new HttpFailure('network', `the request could not be sent: ${(error as Error).message}`)));
+      return;
+    }
     request.once('socket', (socket) => {
       socket.once('connect', () => {
         connected = true;
-        arm();
       });
     });
     request.once('error', (error) => finish(() => reject(failure ?? asFailure(error))));
@@ -84,14 +91,16 @@ export function httpCall(url: URL, options: HttpRequestOptions): Promise<HttpRes
       });
       response.once('error', (error) => finish(() => reject(failure ?? asFailure(error))));
       response.once('end', () =>
-        finish(() => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') })),
+        finish(() =>
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        ),
       );
       // A promise settles once: this only matters when the answer was cut off without an error.
       response.once('close', () =>
         finish(() => reject(failure ?? new HttpFailure('network', 'the connection closed before the answer was complete'))),
       );
     });
-    request.end();
+    request.end(options.body);
   });
 }
 
@@ -102,7 +111,8 @@ function asFailure(error: Error): HttpFailure {
     case 'ECONNREFUSED':
       return new HttpFailure('network', 'connection refused');
     case 'ECONNRESET':
-      return new HttpFailure('network', 'connection reset');
+      // Node also says ECONNRESET ("aborted") when an answer stops short of its Content-Length.
+      return new HttpFailure('network', error.message === 'aborted' ? 'the connection closed before the answer was complete' : 'the connection was reset');
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return new HttpFailure('network', 'host name not found');
@@ -112,6 +122,23 @@ function asFailure(error: Error): HttpFailure {
     default:
       return new HttpFailure('network', code ? `${code}: ${error.message}` : error.message);
   }
+}
+
+/** What came instead of the expected answer, in a few words (never the body itself: it may echo a secret). */
+export function describeBody(body: string): string {
+  const text = body.trim();
+  if (text === '') return 'an empty body';
+  if (/^<!doctype html|<html[\s>]/i.test(text)) return 'an HTML page';
+  if (text.startsWith('<')) return 'XML';
+  if (text.startsWith('{') || text.startsWith('[')) return 'JSON';
+  return 'text';
+}
+
+/** A body where a JSON document was expected, in a few words. */
+export function foreignBody(body: string): string {
+  const kind = describeBody(body);
+  if (kind === 'JSON') return 'broken or unexpected JSON';
+  return kind === 'text' ? 'something that is not JSON' : kind === 'XML' ? 'XML instead of JSON' : kind;
 }
 
 export function formatSeconds(ms: number): string {

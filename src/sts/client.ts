@@ -1,20 +1,21 @@
 import type { Credentials } from '../credentials.js';
 import type { StsTarget } from '../plan/types.js';
 import { maskAccessKeyIds } from '../mask.js';
+import { DeadlineHttpHandler } from './http-handler.js';
 import { StsRefusal, StsUnreachable, type AssumedRole, type CallerIdentity, type StsCaller } from './types.js';
 
 // The only module that loads @aws-sdk/client-sts, and only when an STS call is about to be made:
 // loading it costs about 55 ms, which `list`, `explain` and static-key profiles never pay.
 type StsModule = typeof import('@aws-sdk/client-sts');
 
-/** How long one attempt may take; AWSROLE_STS_TIMEOUT (seconds) overrides it. */
+/** How long one attempt may take, from connecting to the last byte; AWSROLE_STS_TIMEOUT (seconds) overrides it. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
 // Two attempts: one retry covers a dropped connection without doubling a long wait twice over.
-const MAX_ATTEMPTS = 2;
-const NETWORK_ERROR_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH',
-  'ENETUNREACH', 'EPIPE', 'ECONNABORTED', 'TimeoutError', 'RequestTimeout',
-]);
+// A whole call thus takes at most MAX_ATTEMPTS × the timeout, plus RETRY_PAUSE_MS.
+export const MAX_ATTEMPTS = 2;
+const RETRY_PAUSE_MS = 200;
+// STS refusals that mean "not now" rather than "no": the SDK's standard retry strategy tries these again.
+const THROTTLING_CODES = new Set(['Throttling', 'ThrottlingException', 'RequestLimitExceeded', 'TooManyRequestsException', 'IDPCommunicationError']);
 
 const SILENT_LOGGER = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
@@ -90,8 +91,9 @@ export function createStsCaller(timeoutMs = DEFAULT_TIMEOUT_MS): StsCaller {
 type IssuedCredentials = { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date };
 
 function completeCredentials(issued: IssuedCredentials | undefined, action: string): AssumedRole['credentials'] {
-  if (!issued?.AccessKeyId || !issued.SecretAccessKey || !issued.SessionToken || !issued.Expiration) {
-    throw new StsRefusal('IncompleteResponse', `${action} returned no complete credentials`);
+  if (!issued?.AccessKeyId || !issued.SecretAccessKey || !issued.SessionToken || !issued.Expiration || Number.isNaN(new Date(issued.Expiration).getTime())) {
+    // STS always sends all four; an answer without them came from something else.
+    throw new StsUnreachable(`HTTP 200 with a ${action} answer without complete credentials`, 'not-sts');
   }
   return {
     accessKeyId: issued.AccessKeyId,
@@ -120,31 +122,46 @@ async function withClient<Output>(
       : { accessKeyId: '', secretAccessKey: '' },
     useFipsEndpoint: false,
     useDualstackEndpoint: false,
-    maxAttempts: MAX_ATTEMPTS,
-    // Without throwOnRequestTimeout the SDK only logs a warning when the timeout passes and keeps
-    // waiting, possibly for ever.
-    requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs, throwOnRequestTimeout: true },
+    // awsrole retries itself (below), so that every attempt has its own deadline.
+    maxAttempts: 1,
+    requestHandler: new DeadlineHttpHandler(timeoutMs),
     // The SDK's own warnings are not for awsrole's users; errors reach us as exceptions.
     logger: SILENT_LOGGER,
   });
   try {
-    return await call(client);
-  } catch (error) {
-    throw classify(error, timeoutMs);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call(client);
+      } catch (error) {
+        const failure = classify(error);
+        if (attempt < MAX_ATTEMPTS && retryable(failure)) {
+          await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
+          continue;
+        }
+        if (failure instanceof StsUnreachable && attempt > 1) {
+          throw new StsUnreachable(`${failure.reason}, ${attempt} attempts`, failure.kind);
+        }
+        throw failure;
+      }
+    }
   } finally {
     client.destroy();
   }
 }
 
-function classify(error: unknown, timeoutMs: number): Error {
+function retryable(failure: Error): boolean {
+  return failure instanceof StsUnreachable || (failure instanceof StsRefusal && THROTTLING_CODES.has(failure.code));
+}
+
+function classify(error: unknown): Error {
+  if (error instanceof StsUnreachable || error instanceof StsRefusal) return error;
   const e = error as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-  const code = e.code ?? e.name ?? 'Error';
-  if (code === 'ETIMEDOUT' || e.name === 'TimeoutError') {
-    return new StsUnreachable(`no answer within ${timeoutMs / 1000} s, ${MAX_ATTEMPTS} attempts`);
-  }
   const message = maskAccessKeyIds(String(e.message ?? error));
-  if (NETWORK_ERROR_CODES.has(code) || NETWORK_ERROR_CODES.has(e.name ?? '') || e.$metadata?.httpStatusCode === undefined) {
-    return new StsUnreachable(`${code}: ${message}`);
+  // The SDK could not parse an answer that looked like STS's: it did not come from STS after all.
+  if (/Deserialization error/.test(message)) {
+    const status = e.$metadata?.httpStatusCode;
+    return new StsUnreachable(`${status ? `HTTP ${status} with ` : ''}an answer the AWS SDK cannot read`, 'not-sts');
   }
-  return new StsRefusal(e.name ?? code, message);
+  if (e.$metadata?.httpStatusCode === undefined) return new StsUnreachable(`${e.code ?? e.name ?? 'Error'}: ${message}`);
+  return new StsRefusal(e.name ?? e.code ?? 'Error', message);
 }

@@ -56,9 +56,15 @@ export class StsRefusal extends Error {
   }
 }
 
-/** STS could not be reached or did not answer in time. */
+/**
+ * No usable answer from STS: none at all (refused, reset, DNS, no answer in time), one that is not
+ * STS's (an HTML page, an empty or cut-off body, a redirect), or STS failing (5xx). Exit 5.
+ */
 export class StsUnreachable extends Error {
-  constructor(readonly reason: string) {
+  constructor(
+    readonly reason: string,
+    readonly kind: 'no-answer' | 'not-sts' | 'failing' = 'no-answer',
+  ) {
     super(reason);
   }
 }
