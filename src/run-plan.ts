@@ -3,6 +3,7 @@ import type { AwsCliCacheArgs } from './cache/aws-cli-cache.js';
 import { awsCliArgs, hopCacheKey, hopIdentity, keysIdentity, mfaSessionKey } from './cache/keys.js';
 import type { SessionCache } from './cache/sessions.js';
 import type { Credentials, Session } from './credentials.js';
+import { refuseStale, SOURCE_NAMES } from './fresh-credentials.js';
 import type { Env } from './env.js';
 import { maskAccessKeyId } from './mask.js';
 import type { AssumeRoleStep, Plan, SourceStep } from './plan/types.js';
@@ -69,7 +70,7 @@ export async function runPlan(plan: Plan, effects: Effects): Promise<Session> {
   });
   // When the source's identity is known up front, a cached hop means the source need not run.
   let source: SourceResult | undefined;
-  const identity = knownIdentity(first, effects) ?? (source = await sourceCredentials(first, effects)).identity;
+  const identity = knownIdentity(first, effects) ?? (source = await freshSource(first, effects)).identity;
   const decided = decideHops(first, identity, hops, effects);
   const validUntil = new Date(effects.now().getTime() + effects.minTtlSeconds * 1000);
 
@@ -87,7 +88,7 @@ export async function runPlan(plan: Plan, effects: Effects): Promise<Session> {
     effects.debug(`profile ${decided[cached.index]!.step.profile}: cached session of ${cached.assumed.assumedRoleArn || decided[cached.index]!.step.roleArn.value}`);
     [start, credentials, caller] = [cached.index + 1, cached.assumed.credentials, cached.assumed.assumedRoleArn];
   } else {
-    source ??= await sourceCredentials(first, effects);
+    source ??= await freshSource(first, effects);
     [start, credentials, caller] = [0, source.credentials, source.caller];
   }
   for (let i = start; i < decided.length; i++) {
@@ -109,6 +110,13 @@ export async function runPlan(plan: Plan, effects: Effects): Promise<Session> {
 export function lastHopChained(plan: Plan): boolean {
   const hops = plan.steps.length - 1;
   return hops > 1 || (hops === 1 && givesRoleSession(plan.steps[0] as SourceStep));
+}
+
+/** The plan's first credentials, refused when they have (nearly) expired. */
+async function freshSource(first: SourceStep, effects: Effects): Promise<SourceResult> {
+  const source = await sourceCredentials(first, effects);
+  refuseStale(source.credentials, SOURCE_NAMES[first.kind], `profile "${first.profile}", ${source.caller}`, effects.now(), effects.minTtlSeconds);
+  return source;
 }
 
 function decideHops(first: SourceStep, sourceIdentity: string, hops: AssumeRoleStep[], effects: Effects): DecidedHop[] {
@@ -169,7 +177,10 @@ async function assumeHop(hop: DecidedHop, credentials: Credentials, place: HopPl
       `${hop.viaMfaSession ? ', with the MFA session' : request.mfaCode ? ', with an MFA code' : ''}` +
       ` via ${step.sts.endpoint.value} (${step.sts.region.value})`,
   );
-  return callAssumeRole(effects.sts(), step, caller, request, place);
+  const assumed = await callAssumeRole(effects.sts(), step, caller, request, place);
+  // Before the caller caches it.
+  refuseStale(assumed.credentials, 'AssumeRole', `profile "${step.profile}", role ${step.roleArn.value}, via ${step.sts.endpoint.value}`, effects.now(), effects.minTtlSeconds);
+  return assumed;
 }
 
 /**
@@ -183,11 +194,15 @@ async function mfaSession(step: AssumeRoleStep, longTerm: Credentials, effects: 
   const obtain = async () => {
     const code = await effects.mfaCode(mfaRequest(step));
     effects.debug(`profile ${step.profile}: GetSessionToken for ${serial}, ${effects.mfaSessionSeconds} s`);
+    const where = `profile "${step.profile}", MFA device ${serial}, keys ${maskAccessKeyId(longTerm.accessKeyId)}`;
+    let session: AssumedRole['credentials'];
     try {
-      return await effects.sts().getSessionToken(step.sts, longTerm, { mfaSerial: serial, mfaCode: code, durationSeconds: effects.mfaSessionSeconds });
+      session = await effects.sts().getSessionToken(step.sts, longTerm, { mfaSerial: serial, mfaCode: code, durationSeconds: effects.mfaSessionSeconds });
     } catch (error) {
-      throw stsError(error, 'GetSessionToken', step.sts, `profile "${step.profile}", MFA device ${serial}, keys ${maskAccessKeyId(longTerm.accessKeyId)}`);
+      throw stsError(error, 'GetSessionToken', step.sts, where);
     }
+    refuseStale(session, 'GetSessionToken', where, effects.now(), effects.minTtlSeconds);
+    return session;
   };
   const { cache } = effects;
   if (!cache) return obtain();

@@ -175,7 +175,7 @@ describe(processCredentials.name, () => {
     expect(await failure(path)).toMatchObject({ exitCode: ExitCode.awsRefused, message: `credential_process "${path}" was killed by SIGKILL ${WHERE}` });
   });
 
-  it('credentials that have already expired: exit 1, with the time', async () => {
+  it('credentials that have already expired: exit 4 (refused, not printed), with the time', async () => {
     const path = printing('expired', { ...GOOD, Expiration: '2026-06-01T11:59:59Z' });
     const result = await failure(path);
     expect(result).toMatchObject({ exitCode: ExitCode.awsRefused, message: `credential_process "${path}" returned credentials that expired at 2026-06-01T11:59:59Z ${WHERE}` });
