@@ -6,6 +6,7 @@ import type { Env } from '../env.js';
 import { AwsRefusedError, AwsUnreachableError, UsageError } from '../errors.js';
 import { signinTokenUrl, type SessionCredentials } from './login-url.js';
 import type { ConsoleHosts } from './partitions.js';
+import { foreignBody } from '../sources/http.js';
 
 export interface SigninEndpoint {
   /** The base URL, without a trailing slash: `/federation` is appended. */
@@ -73,6 +74,15 @@ export async function getSigninToken(request: SigninTokenRequest): Promise<strin
       'check the network connection (AWSROLE_STS_TIMEOUT sets the timeout in seconds)',
     );
   }
+  if ((response.status >= 300 && response.status < 400) || response.status >= 500) {
+    // A redirect is not what the endpoint does (a proxy or captive portal does); a 5xx is it failing.
+    throw new AwsUnreachableError(
+      response.status >= 500
+        ? `the AWS federation endpoint is failing: HTTP ${response.status} (${where})`
+        : `the AWS federation endpoint did not answer like one: HTTP ${response.status}, a redirect (${where})`,
+      response.status >= 500 ? 'try again in a moment' : 'check AWSROLE_FEDERATION_ENDPOINT, proxies and the network',
+    );
+  }
   if (response.status < 200 || response.status >= 300) {
     throw new AwsRefusedError(
       `the AWS federation endpoint refused the session: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''} (${where})`,
@@ -82,11 +92,25 @@ export async function getSigninToken(request: SigninTokenRequest): Promise<strin
   const token = signinToken(text);
   if (token === undefined) {
     throw new AwsUnreachableError(
-      `the answer of the federation endpoint has no SigninToken (HTTP ${response.status}) (${where})`,
+      `the AWS federation endpoint did not answer like one: HTTP ${response.status} with ${signinForeign(text)} (${where})`,
       'something other than the AWS sign-in service answered: check AWSROLE_FEDERATION_ENDPOINT and proxies',
     );
   }
   return token;
+}
+
+/** What came instead of `{"SigninToken": …}`, in a few words (the body is never quoted). */
+function signinForeign(text: string): string {
+  return signinJson(text) ? 'no SigninToken in its JSON' : foreignBody(text);
+}
+
+function signinJson(text: string): boolean {
+  try {
+    const value = JSON.parse(text) as unknown;
+    return typeof value === 'object' && value !== null;
+  } catch {
+    return false;
+  }
 }
 
 function signinToken(text: string): string | undefined {
@@ -103,6 +127,9 @@ function signinToken(text: string): string | undefined {
 function networkReason(error: unknown, timeoutMs: number): string {
   const e = error as { name?: unknown; cause?: { code?: unknown } };
   if (e.name === 'TimeoutError' || e.name === 'AbortError') return `no answer within ${timeoutMs / 1000} s`;
+  if (e.cause?.code === 'ECONNRESET') return 'the connection was reset';
+  // undici's word for a socket that closed before the answer was complete.
+  if (e.cause?.code === 'UND_ERR_SOCKET') return 'the connection closed before the answer was complete';
   if (typeof e.cause?.code === 'string') return e.cause.code;
   return 'no connection';
 }

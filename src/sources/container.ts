@@ -5,7 +5,7 @@ import { AwsRefusedError, AwsUnreachableError, ConfigError } from '../errors.js'
 import { maskAccessKeyId } from '../mask.js';
 import type { ContainerStep } from '../plan/types.js';
 import { describeSource } from '../plan/where.js';
-import { credentialsDocument, formatSeconds, HttpFailure, httpCall, plural, shorten, type HttpResponse } from './http.js';
+import { credentialsDocument, foreignBody, formatSeconds, HttpFailure, httpCall, plural, shorten, type HttpResponse } from './http.js';
 import type { SourceContext, SourceResult } from './types.js';
 
 /**
@@ -164,7 +164,7 @@ async function authorizationHeader(file: string | undefined, token: string | und
   return undefined;
 }
 
-type Failure = { kind: 'network'; failure: HttpFailure } | { kind: 'status'; response: HttpResponse } | { kind: 'bad-json' };
+type Failure = { kind: 'network'; failure: HttpFailure } | { kind: 'status'; response: HttpResponse } | { kind: 'bad-json'; response: HttpResponse };
 
 async function fetchDocument(
   endpoint: Target,
@@ -195,7 +195,7 @@ async function fetchDocument(
     try {
       document = JSON.parse(response.body);
     } catch {
-      last = { kind: 'bad-json' };
+      last = { kind: 'bad-json', response };
       continue;
     }
     if (typeof document !== 'object' || document === null || Array.isArray(document)) {
@@ -210,11 +210,25 @@ async function fetchDocument(
       'is this an ECS task or an EKS pod with Pod Identity? the variable that names the endpoint may be left over from one',
     );
   }
-  if (last.kind === 'bad-json') {
-    throw new AwsRefusedError(`the container credentials endpoint ${endpoint.display} answered with something that is not JSON (${tries}) (${where})`);
-  }
+  // A 200 that is not JSON, a redirect, a 5xx: not the endpoint answering as it should (exit 5).
   const { status, body } = last.response;
+  const foreignHint = 'check AWS_CONTAINER_CREDENTIALS_FULL_URI (or _RELATIVE_URI) and the network: something other than the credentials endpoint may be answering';
+  if (last.kind === 'bad-json') {
+    throw new AwsUnreachableError(
+      `the container credentials endpoint ${endpoint.display} did not answer like one: HTTP ${status} with ${foreignBody(body)} (${tries}) (${where})`,
+      foreignHint,
+    );
+  }
+  if (status >= 300 && status < 400) {
+    throw new AwsUnreachableError(`the container credentials endpoint ${endpoint.display} did not answer like one: HTTP ${status}, a redirect (${tries}) (${where})`, foreignHint);
+  }
   const said = errorText(body);
+  if (status >= 500) {
+    throw new AwsUnreachableError(
+      `the container credentials endpoint ${endpoint.display} is failing: HTTP ${status}${said ? `: ${said}` : ''} (${tries}) (${where})`,
+      'try again in a moment',
+    );
+  }
   throw new AwsRefusedError(
     `the container credentials endpoint ${endpoint.display} answered HTTP ${status}${said ? `: ${said}` : ''} (${tries}) (${where})`,
     status === 401 || status === 403

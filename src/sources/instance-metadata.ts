@@ -4,7 +4,7 @@ import { AwsRefusedError, AwsUnreachableError, ConfigError } from '../errors.js'
 import { maskAccessKeyId } from '../mask.js';
 import type { InstanceMetadataStep } from '../plan/types.js';
 import { describeSource } from '../plan/where.js';
-import { credentialsDocument, formatSeconds, HttpFailure, httpCall, plural, shorten, type HttpResponse } from './http.js';
+import { credentialsDocument, foreignBody, formatSeconds, HttpFailure, httpCall, plural, shorten, type HttpResponse } from './http.js';
 import type { SourceContext, SourceResult } from './types.js';
 
 /**
@@ -158,12 +158,15 @@ interface Token {
   timedOut?: boolean;
 }
 
-/** Why the last attempt at a GET failed. */
+/**
+ * Why the last attempt at a GET failed: no answer; an answer with an error status; or a 200 that
+ * is not what IMDS sends (empty, not JSON, not a role name) — an HTML page from a web server or a
+ * captive portal, say. A redirect, a 5xx and a foreign 200 are exit 5, like no answer at all.
+ */
 type Failure =
   | { kind: 'network'; failure: HttpFailure }
   | { kind: 'status'; status: number }
-  | { kind: 'empty' }
-  | { kind: 'bad-json' };
+  | { kind: 'foreign'; status: number; body: string };
 
 class Imds {
   constructor(
@@ -188,8 +191,8 @@ class Imds {
       }
       if (response.status === 200 && response.body.trim() !== '') {
         const value = response.body.trim();
-        // It goes into a header; one with control characters would make Node throw.
-        if (/[\x00-\x1f\x7f]/.test(value)) return this.noToken({ why: 'the token request was answered with a token no header can carry' });
+        // It goes into a header: printable ASCII only (IMDS tokens are base64), or Node would throw.
+        if (!/^[\x21-\x7e]{1,1024}$/.test(value)) return this.noToken({ why: 'the token request was answered with a token no header can carry' });
         return { value };
       }
       if (response.status === 403 || response.status === 404 || response.status === 405) {
@@ -206,10 +209,13 @@ class Imds {
   }
 
   async roleName(token: Token): Promise<string> {
-    const response = await this.get(CREDENTIALS_PATH, token, () => undefined);
-    // IMDS lists one role; take the first line without its line ending.
-    const name = response.body.split(/\r?\n/)[0]!.trim();
-    if (!name) throw this.refused(CREDENTIALS_PATH, { kind: 'empty' }, token);
+    let name = '';
+    await this.get(CREDENTIALS_PATH, token, (response) => {
+      // IMDS lists one role; take the first line without its line ending. A role name has only
+      // these characters (IAM's rule); anything else is not IMDS answering.
+      name = response.body.split(/\r?\n/)[0]!.trim();
+      return /^[\w+=,.@-]{1,128}$/.test(name) ? undefined : { kind: 'foreign', status: response.status, body: response.body };
+    });
     return name;
   }
 
@@ -221,7 +227,7 @@ class Imds {
         document = JSON.parse(response.body);
         return undefined;
       } catch {
-        return { kind: 'bad-json' };
+        return { kind: 'foreign', status: response.status, body: response.body };
       }
     });
     if (typeof document !== 'object' || document === null || Array.isArray(document)) {
@@ -245,12 +251,14 @@ class Imds {
   private async get(path: string, token: Token, check: (response: HttpResponse) => Failure | undefined): Promise<HttpResponse> {
     const url = this.url(path);
     const headers: Record<string, string> = token.value === undefined ? {} : { 'x-aws-ec2-metadata-token': token.value };
-    let last: Failure = { kind: 'empty' };
+    let last: Failure = { kind: 'foreign', status: 0, body: '' };
     for (let attempt = 1; attempt <= this.settings.attempts; attempt++) {
       try {
         const response = await this.send(url, 'GET', headers);
         const failure: Failure | undefined =
-          response.status !== 200 ? { kind: 'status', status: response.status } : response.body === '' ? { kind: 'empty' } : check(response);
+          response.status !== 200
+            ? { kind: 'status', status: response.status }
+            : response.body === '' ? { kind: 'foreign', status: response.status, body: '' } : check(response);
         if (!failure) return response;
         last = failure;
       } catch (error) {
@@ -259,6 +267,7 @@ class Imds {
       }
     }
     if (last.kind === 'network') throw this.unreachable(url, last.failure);
+    if (last.kind === 'foreign' || (last.status >= 300 && last.status < 400) || last.status >= 500) throw this.notImds(path, last);
     throw this.refused(path, last, token);
   }
 
@@ -278,10 +287,24 @@ class Imds {
     );
   }
 
-  private refused(path: string, failure: Exclude<Failure, { kind: 'network' }>, token: Token): AwsRefusedError {
+  /** Exit 5: a redirect, a 5xx, or a 200 that IMDS would not send. */
+  private notImds(path: string, failure: Exclude<Failure, { kind: 'network' }>): AwsUnreachableError {
+    const at = `the EC2 instance metadata service at ${this.settings.endpoint}`;
+    const tries = plural(this.settings.attempts, 'attempt');
+    const what =
+      failure.kind === 'status'
+        ? failure.status >= 500 ? `is failing: HTTP ${failure.status}` : `did not answer like IMDS: HTTP ${failure.status}, a redirect`
+        : `did not answer like IMDS: HTTP ${failure.status} with ${foreignBody(failure.body)}`;
+    return new AwsUnreachableError(
+      `${at} ${what} for /${path} (${tries}) (${this.where})`,
+      'check AWS_EC2_METADATA_SERVICE_ENDPOINT and the network: something other than IMDS may be answering',
+    );
+  }
+
+  private refused(path: string, failure: Extract<Failure, { kind: 'status' }>, token: Token): AwsRefusedError {
     const at = `the EC2 instance metadata service at ${this.settings.endpoint}`;
     const tail = `(${this.where})`;
-    if (failure.kind === 'status') {
+    {
       if (failure.status === 404 && path === CREDENTIALS_PATH) {
         return new AwsRefusedError(`${at} has no IAM role for this instance (HTTP 404 for /${path}) ${tail}`, 'attach an instance profile with a role to the instance');
       }
@@ -295,8 +318,6 @@ class Imds {
       }
       return new AwsRefusedError(`${at} answered HTTP ${failure.status} for /${path} ${tail}`);
     }
-    if (failure.kind === 'empty') return new AwsRefusedError(`${at} answered /${path} with nothing ${tail}`);
-    return new AwsRefusedError(`${at} answered /${path} with something that is not JSON ${tail}`);
   }
 }
 

@@ -49,8 +49,10 @@ export async function ssoCredentials(step: SsoStep, context: SourceContext): Pro
   } catch (error) {
     if (error instanceof SsoNetworkError) {
       throw new AwsUnreachableError(
-        `cannot reach IAM Identity Center for role ${roleName} in account ${accountId}: ${error.message} (${where}, ${portal.source})`,
-        `check the network connection, or sso_region (${settings.region})`,
+        `${error.foreign ? 'no usable answer from' : 'cannot reach'} IAM Identity Center for role ${roleName} in account ${accountId}: ${error.message} (${where}, ${portal.source})`,
+        error.foreign
+          ? `check ${portal.source.startsWith('$') ? portal.source : 'AWS_ENDPOINT_URL_SSO'} and the network: a proxy or captive portal may answer instead`
+          : `check the network connection, or sso_region (${settings.region})`,
       );
     }
     if (!(error instanceof SsoServiceError)) throw error;

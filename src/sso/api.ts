@@ -13,6 +13,7 @@
 
 import type { Credentials } from '../credentials.js';
 import { maskAccessKeyIds } from '../mask.js';
+import { foreignBody } from '../sources/http.js';
 
 /** The service answered with an error. `code` is the exception name, e.g. `UnauthorizedException`. */
 export class SsoServiceError extends Error {
@@ -33,6 +34,8 @@ export class SsoNetworkError extends Error {
     readonly operation: string,
     readonly endpoint: string,
     reason: string,
+    /** An answer came, but not one the service sends (a redirect, an HTML page, an empty body). */
+    readonly foreign = false,
   ) {
     super(`${operation}: ${reason}`);
     this.name = 'SsoNetworkError';
@@ -71,24 +74,43 @@ async function call(options: CallOptions): Promise<Record<string, unknown>> {
   if (options.body) headers['content-type'] = 'application/json';
   const attempts = options.attempts ?? 1;
   for (let attempt = 1; ; attempt++) {
+    const tries = attempt > 1 ? `, ${attempt} attempts` : '';
     let response: Response;
     let text: string;
     try {
+      // The signal bounds the whole attempt: connecting, the headers and reading the body.
       const init: RequestInit = { method: options.method, headers, redirect: 'manual', signal: AbortSignal.timeout(options.timeoutMs) };
       if (options.body) init.body = JSON.stringify(options.body);
       response = await fetch(url, init);
       text = await response.text();
     } catch (error) {
       if (attempt < attempts) continue;
-      throw new SsoNetworkError(options.operation, options.endpoint, networkReason(error, options.timeoutMs));
+      throw new SsoNetworkError(options.operation, options.endpoint, `${networkReason(error, options.timeoutMs)}${tries}`);
     }
     const body = parseBody(text);
-    if (response.status >= 200 && response.status < 300) {
-      if (!body) throw new SsoNetworkError(options.operation, options.endpoint, `the answer from ${options.endpoint} is not JSON (HTTP ${response.status})`);
-      return body;
+    const status = response.status;
+    // What the service never sends: a redirect, a 2xx that is not a JSON object, an error status
+    // without an error code (an HTML 404 from a web server). Something else answered (exit 5).
+    const foreign =
+      status >= 300 && status < 400 ? `HTTP ${status}, a redirect`
+      : status >= 200 && status < 300 && (!body || text.trim() === '') ? `HTTP ${status} with ${foreignBody(text)}`
+      : status >= 400 && status < 500 && errorCode(response, body) === undefined ? `HTTP ${status} with ${foreignBody(text)}`
+      : undefined;
+    if (foreign !== undefined || status >= 500) {
+      if (attempt < attempts) continue;
     }
-    throw new SsoServiceError(options.operation, response.status, errorCode(response, body), errorMessage(body, text));
+    if (foreign !== undefined) {
+      throw new SsoNetworkError(options.operation, options.endpoint, `${options.endpoint} did not answer like IAM Identity Center: ${foreign}${tries}`, true);
+    }
+    if (status >= 200 && status < 300) return body!;
+    const code = errorCode(response, body) ?? `HTTP${status}`;
+    throw new SsoServiceError(options.operation, status, code, `${errorMessage(body, text)}${status >= 500 ? tries : ''}`);
   }
+}
+
+/** A 2xx that has the shape of an answer but not the fields every answer of this operation has. */
+function incomplete(operation: string, endpoint: string, what: string): SsoNetworkError {
+  return new SsoNetworkError(operation, endpoint, `${endpoint} did not answer like IAM Identity Center: HTTP 200 without ${what}`, true);
 }
 
 function parseBody(text: string): Record<string, unknown> | undefined {
@@ -102,14 +124,14 @@ function parseBody(text: string): Record<string, unknown> | undefined {
 }
 
 /** botocore's RestJSONParser order: the x-amzn-errortype header, then `code`, then `__type`; then OAuth's `error`. */
-function errorCode(response: Response, body: Record<string, unknown> | undefined): string {
+function errorCode(response: Response, body: Record<string, unknown> | undefined): string | undefined {
   const candidates = [response.headers.get('x-amzn-errortype'), body?.code, body?.Code, body?.__type];
   for (const candidate of candidates) {
     if (typeof candidate === 'string' && candidate !== '') return candidate.split(':', 1)[0]!.split('#').at(-1)!;
   }
   const oauth = body?.error;
   if (typeof oauth === 'string' && oauth !== '') return OAUTH_ERRORS[oauth] ?? oauth;
-  return `HTTP${response.status}`;
+  return undefined;
 }
 
 function errorMessage(body: Record<string, unknown> | undefined, text: string): string {
@@ -122,6 +144,9 @@ function networkReason(error: unknown, timeoutMs: number): string {
   const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (e.name === 'TimeoutError' || e.name === 'AbortError') return `no answer within ${timeoutMs / 1000} s`;
   const cause = e.cause;
+  if (cause?.code === 'ECONNRESET') return 'the connection was reset';
+  // undici's word for a socket that closed before the answer was complete.
+  if (cause?.code === 'UND_ERR_SOCKET') return 'the connection closed before the answer was complete';
   if (cause?.code) return cause.code;
   return cause?.message ?? e.message ?? String(error);
 }
@@ -154,7 +179,7 @@ export async function getRoleCredentials(request: RoleCredentialsRequest): Promi
   const { accessKeyId, secretAccessKey, sessionToken, expiration } = issued ?? {};
   if (typeof accessKeyId !== 'string' || !accessKeyId || typeof secretAccessKey !== 'string' || !secretAccessKey
     || typeof sessionToken !== 'string' || !sessionToken || typeof expiration !== 'number') {
-    throw new SsoServiceError('GetRoleCredentials', 200, 'IncompleteResponse', 'the answer holds no complete roleCredentials');
+    throw incomplete('GetRoleCredentials', request.endpoint, 'complete roleCredentials');
   }
   // `expiration` is epoch milliseconds (botocore divides by 1000).
   return { accessKeyId, secretAccessKey, sessionToken, expiration: new Date(expiration) };
@@ -208,7 +233,7 @@ export function createOidcClient(endpoint: string, timeoutMs: number): OidcClien
       const body = await post('RegisterClient', '/client/register', { ...request });
       const { clientId, clientSecret, clientSecretExpiresAt } = body;
       if (typeof clientId !== 'string' || !clientId || typeof clientSecret !== 'string' || !clientSecret || typeof clientSecretExpiresAt !== 'number') {
-        throw new SsoServiceError('RegisterClient', 200, 'IncompleteResponse', 'the answer holds no complete client registration');
+        throw incomplete('RegisterClient', endpoint, 'a complete client registration');
       }
       return { clientId, clientSecret, expiresAt: new Date(clientSecretExpiresAt * 1000) };
     },
@@ -217,7 +242,7 @@ export function createOidcClient(endpoint: string, timeoutMs: number): OidcClien
       const { deviceCode, userCode, verificationUri, verificationUriComplete, expiresIn, interval } = body;
       if (typeof deviceCode !== 'string' || typeof userCode !== 'string' || typeof verificationUri !== 'string'
         || typeof verificationUriComplete !== 'string' || typeof expiresIn !== 'number') {
-        throw new SsoServiceError('StartDeviceAuthorization', 200, 'IncompleteResponse', 'the answer holds no complete device authorization');
+        throw incomplete('StartDeviceAuthorization', endpoint, 'a complete device authorization');
       }
       const authorization: DeviceAuthorization = { deviceCode, userCode, verificationUri, verificationUriComplete, expiresIn };
       if (typeof interval === 'number' && interval > 0) authorization.interval = interval;
@@ -227,7 +252,7 @@ export function createOidcClient(endpoint: string, timeoutMs: number): OidcClien
       const body = await post('CreateToken', '/token', { ...request });
       const { accessToken, expiresIn, refreshToken } = body;
       if (typeof accessToken !== 'string' || !accessToken || typeof expiresIn !== 'number') {
-        throw new SsoServiceError('CreateToken', 200, 'IncompleteResponse', 'the answer holds no access token');
+        throw incomplete('CreateToken', endpoint, 'an access token');
       }
       const token: IssuedToken = { accessToken, expiresIn };
       if (typeof refreshToken === 'string' && refreshToken) token.refreshToken = refreshToken;

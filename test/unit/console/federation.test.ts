@@ -35,7 +35,7 @@ describe(getSigninToken.name, () => {
     expect(url).toMatch(/^https:\/\/signin\.aws\.amazon\.com\/federation\?Action=getSigninToken&Session=/);
   });
 
-  it.each([403, 400, 500, 302])('HTTP %i: exit 4 with the status, not the URL', async (status) => {
+  it.each([403, 400])('HTTP %i: exit 4 with the status, not the URL', async (status) => {
     const { error } = await call(async () => new Response('<html>no</html>', { status }));
     expect(error).toBeInstanceOf(AwsRefusedError);
     expect(error?.message).toContain(`HTTP ${status}`);
@@ -43,13 +43,26 @@ describe(getSigninToken.name, () => {
   });
 
   it.each([
-    ['not JSON', 'Sign in'],
-    ['no token', '{"Other": 1}'],
-    ['an empty token', '{"SigninToken": ""}'],
-  ])('%s: exit 5', async (_, body) => {
+    [500, 'the AWS federation endpoint is failing: HTTP 500 (profile "p")'],
+    [503, 'the AWS federation endpoint is failing: HTTP 503 (profile "p")'],
+    [302, 'the AWS federation endpoint did not answer like one: HTTP 302, a redirect (profile "p")'],
+  ])('HTTP %i: exit 5 (failing, or not the endpoint answering), with the status, not the URL', async (status, message) => {
+    const { error } = await call(async () => new Response(status === 302 ? null : '<html>no</html>', { status }));
+    expect(error).toBeInstanceOf(AwsUnreachableError);
+    expect(error?.message).toBe(message);
+    expectNoSecret(error);
+  });
+
+  it.each([
+    ['not JSON', 'Sign in', 'something that is not JSON'],
+    ['an HTML page', '<!DOCTYPE html><html></html>', 'an HTML page'],
+    ['an empty body', '', 'an empty body'],
+    ['no token', '{"Other": 1}', 'no SigninToken in its JSON'],
+    ['an empty token', '{"SigninToken": ""}', 'no SigninToken in its JSON'],
+  ])('%s: exit 5', async (_, body, what) => {
     const { error } = await call(async () => new Response(body, { status: 200 }));
     expect(error).toBeInstanceOf(AwsUnreachableError);
-    expect(error?.message).toContain('has no SigninToken');
+    expect(error?.message).toBe(`the AWS federation endpoint did not answer like one: HTTP 200 with ${what} (profile "p")`);
   });
 
   it('a network error: exit 5 with its code only — fetch quotes the URL in its own messages', async () => {
@@ -57,7 +70,7 @@ describe(getSigninToken.name, () => {
       throw Object.assign(new TypeError(`fetch failed for ${url}`), { cause: { code: 'ECONNRESET', message: `reset ${url}` } });
     });
     expect(error).toBeInstanceOf(AwsUnreachableError);
-    expect(error?.message).toBe('cannot reach the AWS federation endpoint: ECONNRESET (profile "p")');
+    expect(error?.message).toBe('cannot reach the AWS federation endpoint: the connection was reset (profile "p")');
     expectNoSecret(error);
   });
 

@@ -215,8 +215,15 @@ describe(containerCredentials.name, () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it('an answer that is not JSON: tried 3 times, then exit 5 (not what the endpoint sends)', async () => {
+    server.behaviour.credentialsBody = '<html>';
+    const error = await failure(containerCredentials(STEP, context({ AWS_CONTAINER_CREDENTIALS_FULL_URI: server.uri }), options));
+    expect(error.exitCode).toBe(ExitCode.awsUnreachable);
+    expect(error.message).toContain('did not answer like one: HTTP 200 with an HTML page (3 attempts)');
+    expect(server.requests).toHaveLength(3);
+  });
+
   it.each([
-    ['not JSON', '<html>', 'not JSON', 3],
     ['without Token', JSON.stringify({ AccessKeyId: 'ASIAX', SecretAccessKey: 's', Expiration: '2030-01-01T00:00:00Z' }), 'without Token', 1],
     ['with a bad Expiration', JSON.stringify({ AccessKeyId: 'ASIAX', SecretAccessKey: 's', Token: 't', Expiration: 'never' }), 'not a date', 1],
   ])('an answer %s: exit 4', async (_name, body, said, requests) => {

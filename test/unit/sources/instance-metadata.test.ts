@@ -215,11 +215,11 @@ describe(instanceMetadataCredentials.name, () => {
     expect(error.hint).toContain('instance profile');
   });
 
-  it('bad JSON: tried again like botocore, then exit 4', async () => {
+  it('bad JSON: tried again like botocore, then exit 5 (not what IMDS sends)', async () => {
     imds.behaviour.credentialsBody = '{"AccessKeyId": "ASIA';
     const error = await failure(instanceMetadataCredentials(STEP, context(env({ AWS_METADATA_SERVICE_NUM_ATTEMPTS: '3' })).ctx));
-    expect(error.exitCode).toBe(ExitCode.awsRefused);
-    expect(error.message).toContain('not JSON');
+    expect(error.exitCode).toBe(ExitCode.awsUnreachable);
+    expect(error.message).toContain('did not answer like IMDS: HTTP 200 with broken or unexpected JSON');
     expect(summary(imds).filter((line) => line.startsWith(`GET ${ROLE_PATH}`))).toHaveLength(3);
   });
 
