@@ -31,6 +31,10 @@ export function serverSettings(options: ServerOptions, context: CommandContext):
   if (options.listen !== undefined) {
     const { host, port } = parseListen(options.listen);
     settings.listen = { host, port, explicit: true };
+    if (!isLoopback(host) && settings.protocol === 'ecs') {
+      // botocore and the JS SDK send the token over plain HTTP only to loopback and the ECS/EKS addresses.
+      context.warn(`the AWS SDKs refuse the container protocol over plain http to ${host}; containers on a bridge network need --imds`);
+    }
     if (!isLoopback(host)) {
       context.warn(
         `serving on ${options.listen}: any process that can reach it can take the role` +
