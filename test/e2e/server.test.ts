@@ -280,6 +280,60 @@ print(len(seen), len(set(seen)))
   }, 90_000);
 });
 
+describe('when STS fails', () => {
+  it('keeps serving the credentials it has until they expire, and says so on stderr', async () => {
+    // A moto of its own, stopped while the child runs: every renewal after that fails.
+    const doomed = await startMoto();
+    const bob = await doomed.createUser('bob');
+    await doomed.createRole('A', { trust: [bob.arn] });
+    await doomed.enableAuth();
+    const own = createSandbox({ moto: doomed });
+    own.writeCredentials(`[base]\naws_access_key_id = ${bob.accessKeyId}\naws_secret_access_key = ${bob.secretAccessKey}\n`);
+    own.writeConfig(`[profile short]\nrole_arn = ${roleArn('A')}\nsource_profile = base\nduration_seconds = 900\n`);
+    const signal = join(own.home, 'moto-stopped');
+    try {
+      const body = `
+        const { existsSync } = require('node:fs');
+        const url = process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI, headers = { Authorization: process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN };
+        const get = () => fetch(url, { headers }).then((r) => r.json());
+        const first = (await get()).AccessKeyId;
+        console.log('ready');
+        while (!existsSync(${JSON.stringify(signal)})) await new Promise((resolve) => setTimeout(resolve, 100));
+        await new Promise((resolve) => setTimeout(resolve, 6000));
+        const later = await get();
+        console.log(later.AccessKeyId === first, Date.parse(later.Expiration) > Date.now());
+      `;
+      const running = startAwsrole(['exec', '--server', '--no-cache', '--min-ttl', '895', 'short', '--', ...nodeScript(body)], {
+        env: { ...own.env(), USER: 'tester', AWSROLE_STS_TIMEOUT: '2' },
+        timeoutMs: 60_000,
+      });
+      await waitForOutput(running, /ready/);
+      await doomed.stop();
+      own.writeFile('moto-stopped', '');
+      const result = await running.result;
+      expect(result.stdout).toBe('ready\ntrue true\n');
+      expect(result.code).toBe(0);
+      expect(result.stderr).toMatch(/awsrole: warning: server: refreshing the credentials failed: .*; the current credentials serve until \S+Z/);
+    } finally {
+      await doomed.stop();
+      own.cleanup();
+    }
+  }, 90_000);
+});
+
+describe('serve --listen', () => {
+  it('warns that anyone who reaches it can take the role, and answers only the --allow list', async () => {
+    const running = startAwsrole(['serve', 'a', '--imds', '--listen', '0.0.0.0:0', '--allow', '10.0.0.0/8', '--shell', 'bash'], { env, timeoutMs: 30_000 });
+    const [, port] = await waitForOutput(running, /^export AWS_EC2_METADATA_SERVICE_ENDPOINT='http:\/\/0\.0\.0\.0:(\d+)\/'\n/);
+    const answer = await fetch(`http://127.0.0.1:${port}/latest/api/token`, { method: 'PUT', headers: { 'X-aws-ec2-metadata-token-ttl-seconds': '60' } });
+    expect(answer.status).toBe(403);
+    running.child.kill('SIGTERM');
+    const result = await running.result;
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('awsrole: warning: serving on 0.0.0.0:0: any process that can reach it can take the role, if its address is allowed');
+  });
+});
+
 describe('kill -TERM of awsrole exec --server', () => {
   it('ends the child and the server, with 128+15', async () => {
     const body = `
