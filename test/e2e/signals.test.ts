@@ -123,6 +123,33 @@ describe('exec: each signal reaches the command exactly once, stdin a terminal',
   });
 });
 
+describe('exec: job control at a terminal still works', () => {
+  it.each(['Ctrl-C', 'SIGINT to awsrole alone'])('Ctrl-Z, fg, then %s: the command is stopped, resumed, and interrupted once', async (how) => {
+    const pane = await startPane({ shell: 'bash', env, dir: join(sandbox.home, 'pane-jobs'), rc: [] });
+    try {
+      const files = runFiles();
+      pane.type(`awsrole exec static -- ${shellQuote(process.execPath)} ${shellQuote(counter)} ${shellQuote(files.marks)} ${shellQuote(files.ready)}`);
+      pane.send('Enter');
+      const pids = await whenReady(files.ready);
+      pane.send('C-z');
+      await pane.waitForScreen(/Stopped/);
+      expect(readProcessFacts(pids.awsrole)?.state).toBe('T');
+      pane.type(`fg; echo $? > ${shellQuote(files.status)}`);
+      pane.send('Enter');
+      // Resumed: awsrole runs again, and whatever else it started has settled back (its witness stops itself).
+      const others = processTree(pids.awsrole).filter((pid) => pid !== pids.awsrole && readProcessFacts(pid)?.ppid === pids.awsrole);
+      await waitFor(() => readProcessFacts(pids.awsrole)?.state !== 'T' && others.some((pid) => readProcessFacts(pid)?.state === 'T'));
+      if (how === 'Ctrl-C') pane.send('C-c');
+      else process.kill(pids.awsrole, 'SIGINT');
+      await waitFor(() => existsSync(files.status) && readFileSync(files.status, 'utf8').trim() !== '', 15_000);
+      expect(readFileSync(files.marks, 'utf8')).toBe('SIGINT\n');
+      expect(readFileSync(files.status, 'utf8').trim()).toBe('130');
+    } finally {
+      pane.kill();
+    }
+  });
+});
+
 describe('a credential_process helper ends with awsrole', () => {
   it.each(TARGETS)('SIGTERM sent to %s while the helper runs: the helper and its child die too', async (target) => {
     const pids = join(sandbox.home, `helper-pids-${target}`);
