@@ -48,6 +48,9 @@ export function splitHelperCommand(command: string): { argv: string[] } | { prob
   }
 }
 
+const FORWARDED = new Set<NodeJS.Signals>(['SIGINT', 'SIGTERM', 'SIGHUP']);
+const SIGNAL_GRACE_MS = 200;
+
 export function runHelper(argv: string[], io: HelperIo): Promise<HelperOutcome> {
   // Not waiting for the witness to be ready: that would make every helper slower, and a signal in
   // its first milliseconds at worst reaches a helper that is ending anyway twice.
@@ -93,6 +96,13 @@ export function runHelper(argv: string[], io: HelperIo): Promise<HelperOutcome> 
     child.on('close', (exitCode, signal) => {
       if (exitCode === 0) {
         settle(size > io.maxOutputBytes ? { kind: 'too-much-output' } : { kind: 'ok', stdout: Buffer.concat(chunks).toString('utf8') });
+      } else if (signal && FORWARDED.has(signal)) {
+        // A signal sent to the process group reaches the helper and awsrole together, and libuv
+        // may report the helper's death before awsrole's own handler runs. Settling at once would
+        // stop the forwarding (dropping that signal) and report a helper failure instead of dying
+        // of it. A short grace lets the handler run first; a helper killed by someone else is
+        // reported after it.
+        setTimeout(() => settle({ kind: 'failed', how: `was killed by ${signal}` }), SIGNAL_GRACE_MS);
       } else {
         settle({ kind: 'failed', how: signal ? `was killed by ${signal}` : `failed with exit code ${exitCode}` });
       }
