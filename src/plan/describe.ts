@@ -1,5 +1,5 @@
 import { maskAccessKeyId } from '../mask.js';
-import type { Plan, Planned, Step } from './types.js';
+import type { Plan, Planned, Step, ValueSource } from './types.js';
 import { describeSource } from './where.js';
 
 /**
@@ -50,9 +50,9 @@ function details(step: Step): Array<[string, string]> {
     case 'environment':
       return [['because', `credential_source = Environment  (${describeSource(step.source)})`]];
     case 'instance-metadata':
-      return [['because', `credential_source = Ec2InstanceMetadata  (${describeSource(step.source)})`]];
+      return [['because', because('Ec2InstanceMetadata', step.source)]];
     case 'container':
-      return [['because', `credential_source = EcsContainer  (${describeSource(step.source)})`]];
+      return [['because', because('EcsContainer', step.source)]];
     case 'process':
       // The command is shown: it is configuration, and it is what a reader needs to check.
       return [['command', show(step.command)]];
@@ -82,6 +82,10 @@ function details(step: Step): Array<[string, string]> {
       return rows;
     }
   }
+}
+
+function because(credentialSource: string, source: ValueSource): string {
+  return source.kind === 'default' ? source.reason : `credential_source = ${credentialSource}  (${describeSource(source)})`;
 }
 
 function show(value: Planned<string | number>): string {
