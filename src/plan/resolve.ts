@@ -161,11 +161,12 @@ class ChainResolver {
     const roleArn = fromSetting(profile.settings.get('role_arn')!);
     checkRoleArn(profile.name, roleArn);
 
-    // An empty value is still a value (botocore sends it and STS refuses it): each check below
+    // An empty role_session_name gets the default name, as botocore generates one for it; any
+    // other empty value is still a value (botocore sends it and STS refuses it): each check below
     // reports it with its file and line instead of dropping it.
     const sessionName: Planned<string> = flags.sessionName
       ? { value: flags.sessionName, source: { kind: 'flag', flag: '--session-name' } }
-      : setting(profile, 'role_session_name') ?? this.defaultSessionName();
+      : nonEmptySetting(profile, 'role_session_name') ?? this.defaultSessionName();
     checkSessionName(profile.name, sessionName);
 
     const step: AssumeRoleStep = { kind: 'assume-role', profile: profile.name, roleArn, sessionName, sts: this.sts };
@@ -189,8 +190,8 @@ class ChainResolver {
       step.mfaSerial = mfaSerial;
     }
     // mfa_process is awsrole's own setting: empty means none.
-    const mfaProcess = setting(profile, 'mfa_process');
-    if (mfaSerial && mfaProcess?.value) step.mfaProcess = mfaProcess;
+    const mfaProcess = nonEmptySetting(profile, 'mfa_process');
+    if (mfaSerial && mfaProcess) step.mfaProcess = mfaProcess;
     return step;
   }
 
@@ -210,7 +211,11 @@ class ChainResolver {
     const fromCredentialsFile = staticKeysIn(profile.name, profile.fromCredentials);
     if (fromCredentialsFile) return fromCredentialsFile;
     const process = profile.settings.get('credential_process');
-    if (process?.value) return { kind: 'process', profile: profile.name, command: fromSetting(process) };
+    if (process) {
+      // botocore runs an empty command too, and crashes.
+      if (!process.value.trim()) throw new ConfigError(`profile "${profile.name}": credential_process is empty (${formatOrigin(process.origin)})`);
+      return { kind: 'process', profile: profile.name, command: fromSetting(process) };
+    }
     const fromConfigFile = staticKeysIn(profile.name, profile.fromConfig);
     if (fromConfigFile) return fromConfigFile;
     const fallThrough = isTop ? defaultChainStep(profile, this.context.env) : undefined;
@@ -288,6 +293,11 @@ function staticKeysIn(profile: string, section: IniSection | undefined): StaticK
 function setting(profile: Profile, key: string): Planned<string> | undefined {
   const found = profile.settings.get(key);
   return found ? fromSetting(found) : undefined;
+}
+
+function nonEmptySetting(profile: Profile, key: string): Planned<string> | undefined {
+  const found = profile.settings.get(key);
+  return found?.value ? fromSetting(found) : undefined;
 }
 
 function describeProfileLocation(profile: Profile): string {

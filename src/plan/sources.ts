@@ -21,8 +21,7 @@ export interface WebIdentityInputs {
  * A web-identity step from a profile's `web_identity_token_file` + `role_arn`. The CI variables
  * (AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_SESSION_NAME) do not apply: botocore reads
  * them only when no profile is named (`disable_env_vars`), and naming one is what awsrole does.
- * As in botocore's AssumeRoleWithWebIdentityProvider, a token file without role_arn is an error
- * and an empty role_session_name is sent as it is (here: refused before STS refuses it).
+ * As in botocore's AssumeRoleWithWebIdentityProvider, a token file without role_arn is an error.
  */
 export function webIdentityStep(profile: Profile, inputs: WebIdentityInputs): WebIdentityStep {
   const tokenFile = fromSetting(profile.settings.get('web_identity_token_file')!);
@@ -33,8 +32,9 @@ export function webIdentityStep(profile: Profile, inputs: WebIdentityInputs): We
       'web identity needs the role to assume: add role_arn = arn:aws:iam::<account>:role/<name>',
     );
   }
+  // botocore generates a session name for an empty one, as for a missing one.
   const sessionName = profile.settings.get('role_session_name');
-  return finishWebIdentity(profile, fromSetting(roleArn), tokenFile, sessionName && fromSetting(sessionName), inputs);
+  return finishWebIdentity(profile, fromSetting(roleArn), tokenFile, sessionName?.value ? fromSetting(sessionName) : undefined, inputs);
 }
 
 /**

@@ -126,10 +126,9 @@ describe('resolvePlan errors', () => {
     ['a source profile with no credentials', `[profile empty]\nregion = us-east-1\n[profile a]\nrole_arn = ${ARN('A')}\nsource_profile = empty\n`, 'a', ExitCode.config, /source profile "empty" has no credentials \(\/home\/u\/\.aws\/config:1\)/],
     // An empty value is still a value: botocore sends it, STS refuses it. Each at its file:line.
     ['an empty external_id', `[profile a]\nrole_arn = ${ARN('A')}\nsource_profile = base\nexternal_id =\n`, 'a', ExitCode.config, /external_id is not valid \(\/home\/u\/\.aws\/config:4\)/],
-    ['an empty role_session_name', `[profile a]\nrole_arn = ${ARN('A')}\nsource_profile = base\nrole_session_name =\n`, 'a', ExitCode.config, /role_session_name "" is not a valid session name \(\/home\/u\/\.aws\/config:4\)/],
+    ['an empty credential_process (botocore crashes on it)', '[profile a]\ncredential_process =\n', 'a', ExitCode.config, /profile "a": credential_process is empty \(\/home\/u\/\.aws\/config:2\)/],
     ['an empty mfa_serial', `[profile a]\nrole_arn = ${ARN('A')}\nsource_profile = base\nmfa_serial =\n`, 'a', ExitCode.config, /mfa_serial "" is not an MFA device .* \(\/home\/u\/\.aws\/config:4\)/],
     ['an empty duration_seconds', `[profile a]\nrole_arn = ${ARN('A')}\nsource_profile = base\nduration_seconds =\n`, 'a', ExitCode.config, /duration_seconds "" is not a whole number .* \(\/home\/u\/\.aws\/config:4\)/],
-    ['an empty role_session_name for web identity', `[profile a]\nrole_arn = ${ARN('A')}\nweb_identity_token_file = /t\nrole_session_name =\n`, 'a', ExitCode.config, /role_session_name "" is not a valid session name \(\/home\/u\/\.aws\/config:4\)/],
     // An inline comment is part of the value (botocore too): the region is not a DNS label.
     ['a region with a comment after it', `[profile a]\nrole_arn = ${ARN('A')}\nsource_profile = base\nregion = eu-west-1 ; Ireland\n`, 'a', ExitCode.config, /region "eu-west-1 ; Ireland" is not a region name \(\/home\/u\/\.aws\/config:4\)/],
     ['a web_identity_token_file without role_arn', '[profile w]\nweb_identity_token_file = /t\naws_access_key_id = AKIAEXAMPLEW0000001\naws_secret_access_key = s\n', 'w', ExitCode.config, /profile "w" has web_identity_token_file but no role_arn \(\/home\/u\/\.aws\/config:2\)/],
@@ -230,6 +229,13 @@ describe('resolvePlan: every source kind', () => {
     const fromFile = { roleArn: { value: ARN('CI'), source: { kind: 'file' } }, tokenFile: { value: '/tmp/token' }, sessionName: { value: 'awsrole-alice' } };
     expect(plan(config, '', 'ci', env).steps[0]).toMatchObject(fromFile);
     expect(plan(config, '', 'deploy', env).steps[0]).toMatchObject(fromFile);
+  });
+
+  it('an empty role_session_name gets the default name, as botocore generates one', () => {
+    const role = plan(`[profile a]\nrole_arn = ${ARN('A')}\nsource_profile = base\nrole_session_name =\n`, KEYS, 'a').steps[1] as AssumeRoleStep;
+    expect(role.sessionName).toMatchObject({ value: 'awsrole-alice', source: { kind: 'default' } });
+    const web = plan(`[profile w]\nrole_arn = ${ARN('W')}\nweb_identity_token_file = /t\nrole_session_name =\n`, '', 'w').steps[0];
+    expect(web).toMatchObject({ kind: 'web-identity', sessionName: { value: 'awsrole-alice', source: { kind: 'default' } } });
   });
 
   it('an empty web_identity_token_file is no web identity: the next source applies (botocore)', () => {
