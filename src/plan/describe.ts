@@ -1,4 +1,5 @@
 import { maskAccessKeyId } from '../mask.js';
+import { forPeople, LINE_LIMIT } from '../output/for-people.js';
 import type { Plan, Planned, Step, ValueSource } from './types.js';
 import { describeSource } from './where.js';
 
@@ -13,7 +14,8 @@ export function describePlan(plan: Plan): string {
     lines.push(`  ${index + 1}. ${headline(step)}`);
     for (const [label, value] of details(step)) lines.push(`       ${label.padEnd(13)} ${value}`);
   });
-  return `${lines.join('\n')}\n`;
+  // Names and values come from the files: shown escaped and bounded, as everything for people.
+  return `${lines.map((line) => forPeople(line, LINE_LIMIT)).join('\n')}\n`;
 }
 
 function headline(step: Step): string {

@@ -1,6 +1,7 @@
 import type { IniSection, LoadedConfig, Profile, Setting } from '../config/types.js';
 import { envFlag, type Env } from '../env.js';
 import { ConfigError, UsageError } from '../errors.js';
+import { forPeople } from '../output/for-people.js';
 import { didYouMean } from '../suggest.js';
 import { defaultSessionName } from './session-name.js';
 import { resolveRegion, resolveStsTarget } from './sts-target.js';
@@ -44,7 +45,7 @@ export function lookUpProfile(config: LoadedConfig, name: string): Profile {
   if (profile) return profile;
   const suggestion = didYouMean(name, config.profiles.keys());
   const known = config.profiles.size === 0 ? `no profiles in ${config.configFile} or ${config.credentialsFile}` : undefined;
-  throw new UsageError(`unknown profile "${name}"`, suggestion ?? (known && `there are ${known}`) ?? 'awsrole list shows every profile');
+  throw new UsageError(`unknown profile "${forPeople(name)}"`, suggestion ?? (known && `there are ${known}`) ?? 'awsrole list shows every profile');
 }
 
 class ChainResolver {
