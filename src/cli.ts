@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import type { CommandContext, CredentialOptions } from './commands/context.js';
 import { processEnv, type Env } from './env.js';
+import { forPeople, LINE_LIMIT } from './output/for-people.js';
 import { reportError } from './report-error.js';
 
 // The environment as it was when awsrole started: commands and `exec` children see this copy,
@@ -24,9 +25,9 @@ function context(options: CommonOptions): CommandContext {
     env,
     stdout: process.stdout,
     stderr: process.stderr,
-    debug: options.debug ? (message) => process.stderr.write(`awsrole: debug: ${message}\n`) : () => {},
-    info: options.quiet ? () => {} : (message) => process.stderr.write(`awsrole: ${message}\n`),
-    warn: options.quiet ? () => {} : (message) => process.stderr.write(`awsrole: warning: ${message}\n`),
+    debug: options.debug ? (message) => process.stderr.write(`awsrole: debug: ${forPeople(message, LINE_LIMIT)}\n`) : () => {},
+    info: options.quiet ? () => {} : (message) => process.stderr.write(`awsrole: ${forPeople(message, LINE_LIMIT)}\n`),
+    warn: options.quiet ? () => {} : (message) => process.stderr.write(`awsrole: warning: ${forPeople(message, LINE_LIMIT)}\n`),
   };
 }
 

@@ -16,19 +16,31 @@ export function homeDirectory(env: Env): string {
   return env.HOME || env.USERPROFILE || homedir();
 }
 
-/** Expands a leading `~` the way botocore's os.path.expanduser does. */
+/** Expands a leading `~` the way botocore's os.path.expanduser does (no normalising of the rest). */
 export function expandHome(path: string, env: Env): string {
-  if (path === '~') return homeDirectory(env);
-  if (path.startsWith('~/')) return join(homeDirectory(env), path.slice(2));
-  return path;
+  if (path !== '~' && !path.startsWith('~/')) return path;
+  return `${homeDirectory(env).replace(/\/+$/, '')}${path.slice(1)}` || '/';
 }
 
+/**
+ * Python's os.path.expandvars: `$NAME` and `${NAME}` (NAME of letters, digits and `_`; anything
+ * between the braces) become the variable's value; an unset variable is left as written.
+ */
+export function expandVariables(path: string, env: Env): string {
+  if (!path.includes('$')) return path;
+  return path.replace(/\$(\w+|\{[^}]*\})/g, (written, name: string) => {
+    const value = env[name.startsWith('{') ? name.slice(1, -1) : name];
+    return value ?? written;
+  });
+}
+
+/** botocore's raw_config_parse: expandvars, then expanduser. */
 export function configFilePath(env: Env): string {
-  return expandHome(env.AWS_CONFIG_FILE || '~/.aws/config', env);
+  return expandHome(expandVariables(env.AWS_CONFIG_FILE || '~/.aws/config', env), env);
 }
 
 export function credentialsFilePath(env: Env): string {
-  return expandHome(env.AWS_SHARED_CREDENTIALS_FILE || '~/.aws/credentials', env);
+  return expandHome(expandVariables(env.AWS_SHARED_CREDENTIALS_FILE || '~/.aws/credentials', env), env);
 }
 
 /** botocore's rule for true/false settings in the environment: case-insensitive `true`. */

@@ -1,4 +1,5 @@
 import { AwsroleError, ExitCode } from './errors.js';
+import { forPeople, LINE_LIMIT } from './output/for-people.js';
 
 /**
  * The one place errors reach the user: `awsrole: <what> (<where>)`, a hint line where one helps,
@@ -7,8 +8,10 @@ import { AwsroleError, ExitCode } from './errors.js';
 export function reportError(error: unknown, options: { debug: boolean; json: boolean }): number {
   const known = error instanceof AwsroleError;
   const exitCode = known ? error.exitCode : ExitCode.unexpected;
-  const message = known ? error.message : `unexpected error: ${error instanceof Error ? error.message : String(error)}`;
-  const hint = known ? error.hint : 'run again with --debug to see where it happened';
+  // Messages quote names and values from the files and the command line: escaped and bounded.
+  const message = forPeople(known ? error.message : `unexpected error: ${error instanceof Error ? error.message : String(error)}`, LINE_LIMIT);
+  const rawHint = known ? error.hint : 'run again with --debug to see where it happened';
+  const hint = rawHint && forPeople(rawHint, LINE_LIMIT);
   if (options.json) {
     process.stderr.write(`${JSON.stringify({ error: { message, hint: hint ?? null, exitCode } })}\n`);
   } else {

@@ -68,6 +68,7 @@ export async function runPlan(plan: Plan, effects: Effects): Promise<Session> {
     if (step.kind !== 'assume-role') throw new Error(`plan step ${index + 2} is ${step.kind}; only assume-role can follow`);
     return step;
   });
+  warnIfSourceIsOwnSession(first, effects);
   // When the source's identity is known up front, a cached hop means the source need not run.
   let source: SourceResult | undefined;
   const identity = knownIdentity(first, effects) ?? (source = await freshSource(first, effects)).identity;
@@ -117,6 +118,18 @@ async function freshSource(first: SourceStep, effects: Effects): Promise<SourceR
   const source = await sourceCredentials(first, effects);
   refuseStale(source.credentials, SOURCE_NAMES[first.kind], `profile "${first.profile}", ${source.caller}`, effects.now(), effects.minTtlSeconds);
   return source;
+}
+
+/**
+ * `credential_source = Environment` in a shell where `awsrole use` exported a role's session:
+ * the source is that session, not the user's own credentials; usually not what was meant.
+ */
+function warnIfSourceIsOwnSession(first: SourceStep, effects: Effects): void {
+  const previous = effects.env.AWSROLE_PROFILE;
+  if (first.kind !== 'environment' || !previous || !effects.env.AWS_ACCESS_KEY_ID) return;
+  effects.warn(
+    `profile ${first.profile}: credential_source = Environment takes the session awsrole exported for profile ${previous}, not your own credentials; run awsrole unset first to start from your own`,
+  );
 }
 
 function decideHops(first: SourceStep, sourceIdentity: string, hops: AssumeRoleStep[], effects: Effects): DecidedHop[] {

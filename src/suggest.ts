@@ -1,8 +1,16 @@
+import { forPeople } from './output/for-people.js';
+
+/** Nobody mistypes a name this long; comparing one costs time for nothing. */
+const LONGEST_INPUT = 256;
+
 /** The candidates closest to `input` by edit distance, for "did you mean" hints. */
 export function closestMatches(input: string, candidates: Iterable<string>, limit = 3): string[] {
+  if (input.length > LONGEST_INPUT) return [];
   const maxDistance = Math.max(2, Math.floor(input.length / 3));
   const scored: Array<{ name: string; distance: number }> = [];
   for (const name of candidates) {
+    // The distance is at least the difference in length: a far longer name is never close.
+    if (Math.abs(name.length - input.length) > maxDistance && !name.startsWith(input)) continue;
     const distance = name.startsWith(input) || input.startsWith(name) ? 1 : editDistance(input, name);
     if (distance <= maxDistance) scored.push({ name, distance });
   }
@@ -13,7 +21,7 @@ export function closestMatches(input: string, candidates: Iterable<string>, limi
 export function didYouMean(input: string, candidates: Iterable<string>): string | undefined {
   const matches = closestMatches(input, candidates);
   if (matches.length === 0) return undefined;
-  return `did you mean ${matches.map((m) => `"${m}"`).join(' or ')}?`;
+  return `did you mean ${matches.map((m) => `"${forPeople(m)}"`).join(' or ')}?`;
 }
 
 /** Levenshtein distance, two rows at a time. */

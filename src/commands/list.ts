@@ -2,6 +2,7 @@ import { loadConfig } from '../config/load.js';
 import type { Profile } from '../config/types.js';
 import { profileKind, type ProfileKind } from '../plan/kind.js';
 import { palette, useColour, type Palette } from '../output/colour.js';
+import { forPeople } from '../output/for-people.js';
 import { alignColumns } from '../output/table.js';
 import type { CommandContext } from './context.js';
 
@@ -47,6 +48,9 @@ export function parseRoleArn(arn: string): { account: string | null; roleName: s
   };
 }
 
+/** Long enough for the longest generated names (`<account>-<permission set>-<env>`). */
+const LIST_CELL_LIMIT = 100;
+
 const KIND_COLOUR: Record<ProfileKind, keyof Palette> = {
   role: 'cyan',
   credential_source: 'blue',
@@ -66,10 +70,11 @@ export function listCommand(options: { json?: boolean }, context: CommandContext
   }
   // Colour for a person at a terminal only; the columns are measured without it.
   const paint = palette(useColour(context.stdout, context.env));
-  const cell = (text: string | null) => text ?? paint.dim('-');
+  // Names and values from the files, escaped and bounded for the terminal (--json has them whole).
+  const cell = (text: string | null) => (text === null ? paint.dim('-') : forPeople(text, LIST_CELL_LIMIT));
   const header = ['PROFILE', 'KIND', 'ACCOUNT', 'ROLE', 'REGION', 'SOURCE'].map(paint.bold);
   const rows = summaries.map((s) => [
-    s.name,
+    cell(s.name),
     paint[KIND_COLOUR[s.kind]](s.kind),
     cell(s.account),
     cell(s.roleName),

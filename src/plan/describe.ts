@@ -1,5 +1,6 @@
 import { maskAccessKeyId } from '../mask.js';
-import type { Plan, Planned, Step } from './types.js';
+import { forPeople, LINE_LIMIT } from '../output/for-people.js';
+import type { Plan, Planned, Step, ValueSource } from './types.js';
 import { describeSource } from './where.js';
 
 /**
@@ -13,7 +14,8 @@ export function describePlan(plan: Plan): string {
     lines.push(`  ${index + 1}. ${headline(step)}`);
     for (const [label, value] of details(step)) lines.push(`       ${label.padEnd(13)} ${value}`);
   });
-  return `${lines.join('\n')}\n`;
+  // Names and values come from the files: shown escaped and bounded, as everything for people.
+  return `${lines.map((line) => forPeople(line, LINE_LIMIT)).join('\n')}\n`;
 }
 
 function headline(step: Step): string {
@@ -50,9 +52,9 @@ function details(step: Step): Array<[string, string]> {
     case 'environment':
       return [['because', `credential_source = Environment  (${describeSource(step.source)})`]];
     case 'instance-metadata':
-      return [['because', `credential_source = Ec2InstanceMetadata  (${describeSource(step.source)})`]];
+      return [['because', because('Ec2InstanceMetadata', step.source)]];
     case 'container':
-      return [['because', `credential_source = EcsContainer  (${describeSource(step.source)})`]];
+      return [['because', because('EcsContainer', step.source)]];
     case 'process':
       // The command is shown: it is configuration, and it is what a reader needs to check.
       return [['command', show(step.command)]];
@@ -82,6 +84,10 @@ function details(step: Step): Array<[string, string]> {
       return rows;
     }
   }
+}
+
+function because(credentialSource: string, source: ValueSource): string {
+  return source.kind === 'default' ? source.reason : `credential_source = ${credentialSource}  (${describeSource(source)})`;
 }
 
 function show(value: Planned<string | number>): string {

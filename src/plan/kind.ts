@@ -11,8 +11,9 @@ export function profileKind(profile: Profile): ProfileKind {
   if (has('role_arn') && !has('web_identity_token_file')) {
     return has('credential_source') && !has('source_profile') ? 'credential_source' : 'role';
   }
-  if (has('web_identity_token_file')) return 'web identity';
-  if (has('sso_session') || has('sso_start_url')) return 'sso';
+  // botocore: an empty token file path is no web identity; SSO is sso_account_id or sso_role_name.
+  if (profile.settings.get('web_identity_token_file')?.value) return 'web identity';
+  if (has('sso_account_id') || has('sso_role_name')) return 'sso';
   if (profile.fromCredentials?.settings.has('aws_access_key_id')) return 'static keys';
   if (has('credential_process')) return 'process';
   if (profile.fromConfig?.settings.has('aws_access_key_id')) return 'static keys';

@@ -1,12 +1,13 @@
-import type { IniSection, LoadedConfig, Profile } from '../config/types.js';
-import type { Env } from '../env.js';
+import type { IniSection, LoadedConfig, Profile, Setting } from '../config/types.js';
+import { envFlag, type Env } from '../env.js';
 import { ConfigError, UsageError } from '../errors.js';
+import { forPeople } from '../output/for-people.js';
 import { didYouMean } from '../suggest.js';
 import { defaultSessionName } from './session-name.js';
 import { resolveRegion, resolveStsTarget } from './sts-target.js';
 import { ssoStep, webIdentityFromEnvironment, webIdentityStep, type WebIdentityInputs } from './sources.js';
 import type { AssumeRoleStep, Plan, Planned, SourceStep, StaticKeysStep, Step, StsTarget } from './types.js';
-import { checkExternalId, checkRoleArn, checkSessionName, parseDuration } from './validate.js';
+import { checkExternalId, checkMfaSerial, checkRegion, checkRoleArn, checkSessionName, parseDuration } from './validate.js';
 import { formatOrigin, fromSetting } from './where.js';
 
 /** Flags from the command line. They apply to the profile asked for, i.e. the last hop. */
@@ -33,6 +34,7 @@ const CREDENTIAL_SOURCES = ['Environment', 'Ec2InstanceMetadata', 'EcsContainer'
 export function resolvePlan(context: ResolveContext, name: string, options: ResolveOptions = {}): Plan {
   const top = lookUpProfile(context.config, name);
   const region = resolveRegion(top, context.env, options.region);
+  if (region) checkRegion(name, region);
   const resolver = new ChainResolver(context, resolveStsTarget(context.config, top, context.env, region), options);
   const steps = resolver.resolveTop(top);
   return region ? { profile: name, steps, region } : { profile: name, steps };
@@ -43,12 +45,13 @@ export function lookUpProfile(config: LoadedConfig, name: string): Profile {
   if (profile) return profile;
   const suggestion = didYouMean(name, config.profiles.keys());
   const known = config.profiles.size === 0 ? `no profiles in ${config.configFile} or ${config.credentialsFile}` : undefined;
-  throw new UsageError(`unknown profile "${name}"`, suggestion ?? (known && `there are ${known}`) ?? 'awsrole list shows every profile');
+  throw new UsageError(`unknown profile "${forPeople(name)}"`, suggestion ?? (known && `there are ${known}`) ?? 'awsrole list shows every profile');
 }
 
 class ChainResolver {
   /** Profiles entered through source_profile so far, top first: the path a cycle error names. */
   private readonly visited: string[] = [];
+  private readonly visitedSet = new Set<string>();
 
   constructor(
     private readonly context: ResolveContext,
@@ -56,26 +59,38 @@ class ChainResolver {
     private readonly options: ResolveOptions,
   ) {}
 
-  /** botocore's order for the profile asked for: assume-role before any keys the profile has. */
-  resolveTop(profile: Profile): [Step, ...Step[]] {
-    this.visited.push(profile.name);
-    if (hasAssumeRoleSettings(profile)) return this.resolveAssumeRole(profile, true);
-    return [this.resolveSourceCredentials(profile, 'profile', true)];
-  }
-
   /**
-   * A source profile with static keys uses them even if it also has role_arn (botocore's
-   * `_resolve_credentials_from_profile`, same in the JS SDK); otherwise its role is assumed.
+   * botocore's order for the profile asked for: assume-role before any keys the profile has.
+   * A loop, not recursion, so that a chain of thousands of hops (or a cycle through thousands
+   * of profiles) is resolved or refused like a short one.
    */
-  private resolveSource(profile: Profile): [Step, ...Step[]] {
-    if (hasStaticKeys(profile) || !hasAssumeRoleSettings(profile)) {
-      return [this.resolveSourceCredentials(profile, 'source profile')];
+  resolveTop(top: Profile): [Step, ...Step[]] {
+    const hops: AssumeRoleStep[] = [];
+    this.visit(top.name);
+    if (!hasAssumeRoleSettings(top)) return [this.resolveSourceCredentials(top, 'profile', true)];
+    let profile = top;
+    for (;;) {
+      const hop = this.assumeRoleStep(profile, profile === top);
+      hops.push(hop);
+      const next = this.sourceOf(profile);
+      if (next.kind === 'step') return [next.step, ...hops.reverse()];
+      // A source profile with static keys uses them even if it also has role_arn (botocore's
+      // `_resolve_credentials_from_profile`, same in the JS SDK); otherwise its role is assumed.
+      const source = next.profile;
+      if (next.self || hasStaticKeys(source) || !hasAssumeRoleSettings(source)) {
+        return [this.resolveSourceCredentials(source, 'source profile'), ...hops.reverse()];
+      }
+      profile = source;
     }
-    this.visited.push(profile.name);
-    return this.resolveAssumeRole(profile, false);
   }
 
-  private resolveAssumeRole(profile: Profile, isTop: boolean): [Step, ...Step[]] {
+  private visit(name: string): void {
+    this.visited.push(name);
+    this.visitedSet.add(name);
+  }
+
+  /** Where an assume-role profile's source credentials come from: a credential_source step, or a profile. */
+  private sourceOf(profile: Profile): { kind: 'step'; step: SourceStep } | { kind: 'profile'; profile: Profile; self: boolean } {
     const sourceProfile = profile.settings.get('source_profile');
     const credentialSource = profile.settings.get('credential_source');
     if (sourceProfile && credentialSource) {
@@ -84,25 +99,7 @@ class ChainResolver {
         'keep one: source_profile names a profile, credential_source names where the credentials come from',
       );
     }
-    const hop = this.assumeRoleStep(profile, isTop);
-    if (credentialSource) {
-      const source = credentialSource.value;
-      const origin = { kind: 'file', origin: credentialSource.origin } as const;
-      switch (source) {
-        case 'Environment': {
-          const fromCi = this.context.env.AWS_ACCESS_KEY_ID ? undefined : webIdentityFromEnvironment(profile, this.webIdentityInputs(false));
-          return [fromCi ?? { kind: 'environment', profile: profile.name, source: origin }, hop];
-        }
-        case 'Ec2InstanceMetadata':
-          return [{ kind: 'instance-metadata', profile: profile.name, source: origin }, hop];
-        case 'EcsContainer':
-          return [{ kind: 'container', profile: profile.name, source: origin }, hop];
-      }
-      throw new ConfigError(
-        `profile "${profile.name}": credential_source "${source}" is not one of ${CREDENTIAL_SOURCES.join(', ')} (${formatOrigin(credentialSource.origin)})`,
-        'the names are case-sensitive',
-      );
-    }
+    if (credentialSource) return { kind: 'step', step: this.credentialSourceStep(profile, credentialSource) };
     if (!sourceProfile) {
       const roleArn = profile.settings.get('role_arn');
       throw new ConfigError(
@@ -119,23 +116,38 @@ class ChainResolver {
         suggestion,
       );
     }
-    if (this.visited.includes(sourceName)) {
+    if (this.visitedSet.has(sourceName)) {
       // A profile may source itself only to use its own static keys (botocore allows exactly this).
-      const selfWithKeys = sourceName === profile.name && hasStaticKeys(source);
-      if (!selfWithKeys) {
-        const path = [...this.visited, sourceName].join(' → ');
-        throw new ConfigError(
-          `source_profile cycle: profile ${path} (${formatOrigin(sourceProfile.origin)})`,
-          sourceName === profile.name ? `a profile may name itself as source_profile only when it has static keys` : undefined,
-        );
-      }
-      return [this.resolveSourceCredentials(source, 'source profile'), hop];
+      if (sourceName === profile.name && hasStaticKeys(source)) return { kind: 'profile', profile: source, self: true };
+      throw new ConfigError(
+        `source_profile cycle: profile ${describeCycle(this.visited, sourceName)} (${formatOrigin(sourceProfile.origin)})`,
+        sourceName === profile.name ? `a profile may name itself as source_profile only when it has static keys` : undefined,
+      );
     }
-    return [...this.resolveSource(source), hop];
+    this.visit(sourceName);
+    return { kind: 'profile', profile: source, self: false };
   }
 
-  private webIdentityInputs(environmentOverrides: boolean): WebIdentityInputs {
-    return { env: this.context.env, sts: this.sts, defaultSessionName: this.defaultSessionName(), environmentOverrides };
+  private credentialSourceStep(profile: Profile, credentialSource: Setting): SourceStep {
+    const origin = { kind: 'file', origin: credentialSource.origin } as const;
+    switch (credentialSource.value) {
+      case 'Environment': {
+        const fromCi = this.context.env.AWS_ACCESS_KEY_ID ? undefined : webIdentityFromEnvironment(profile, this.context.env, this.webIdentityInputs());
+        return fromCi ?? { kind: 'environment', profile: profile.name, source: origin };
+      }
+      case 'Ec2InstanceMetadata':
+        return { kind: 'instance-metadata', profile: profile.name, source: origin };
+      case 'EcsContainer':
+        return { kind: 'container', profile: profile.name, source: origin };
+    }
+    throw new ConfigError(
+      `profile "${profile.name}": credential_source "${credentialSource.value}" is not one of ${CREDENTIAL_SOURCES.join(', ')} (${formatOrigin(credentialSource.origin)})`,
+      'the names are case-sensitive',
+    );
+  }
+
+  private webIdentityInputs(): WebIdentityInputs {
+    return { sts: this.sts, defaultSessionName: this.defaultSessionName() };
   }
 
   private defaultSessionName(): Planned<string> {
@@ -150,16 +162,19 @@ class ChainResolver {
     const roleArn = fromSetting(profile.settings.get('role_arn')!);
     checkRoleArn(profile.name, roleArn);
 
+    // An empty role_session_name gets the default name, as botocore generates one for it; any
+    // other empty value is still a value (botocore sends it and STS refuses it): each check below
+    // reports it with its file and line instead of dropping it.
     const sessionName: Planned<string> = flags.sessionName
       ? { value: flags.sessionName, source: { kind: 'flag', flag: '--session-name' } }
-      : settingOr(profile, 'role_session_name') ?? this.defaultSessionName();
+      : nonEmptySetting(profile, 'role_session_name') ?? this.defaultSessionName();
     checkSessionName(profile.name, sessionName);
 
     const step: AssumeRoleStep = { kind: 'assume-role', profile: profile.name, roleArn, sessionName, sts: this.sts };
 
     const externalId = flags.externalId
       ? { value: flags.externalId, source: { kind: 'flag', flag: '--external-id' } as const }
-      : settingOr(profile, 'external_id');
+      : setting(profile, 'external_id');
     if (externalId) {
       checkExternalId(profile.name, externalId);
       step.externalId = externalId;
@@ -167,38 +182,78 @@ class ChainResolver {
 
     const duration = flags.durationSeconds
       ? { value: flags.durationSeconds, source: { kind: 'flag', flag: '--duration' } as const }
-      : settingOr(profile, 'duration_seconds');
+      : setting(profile, 'duration_seconds');
     if (duration) step.durationSeconds = parseDuration(profile.name, duration);
 
-    const mfaSerial = settingOr(profile, 'mfa_serial');
-    if (mfaSerial) step.mfaSerial = mfaSerial;
-    const mfaProcess = settingOr(profile, 'mfa_process');
+    const mfaSerial = setting(profile, 'mfa_serial');
+    if (mfaSerial) {
+      checkMfaSerial(profile.name, mfaSerial);
+      step.mfaSerial = mfaSerial;
+    }
+    // mfa_process is awsrole's own setting: empty means none.
+    const mfaProcess = nonEmptySetting(profile, 'mfa_process');
     if (mfaSerial && mfaProcess) step.mfaProcess = mfaProcess;
     return step;
   }
 
   /**
    * A profile's own credentials, in botocore's order (its ProfileProviderBuilder): web identity,
-   * SSO, credentials-file keys, credential_process, config-file keys. For the profile asked
-   * for, the CI variables override its web-identity settings, as in botocore. Keys are never mixed across
-   * the two files: the file holding aws_access_key_id must hold the secret too.
+   * SSO, credentials-file keys, credential_process, config-file keys. The environment never
+   * overrides them: a profile named explicitly switches botocore's environment providers off
+   * (`disable_env_vars` in `create_credential_resolver`), and a source profile always does.
+   * Keys are never mixed across the two files: the file holding aws_access_key_id must hold the
+   * secret too. The profile asked for, with none of these, falls through to the default chain's
+   * container and instance-metadata providers; a source profile must have credentials.
    */
   private resolveSourceCredentials(profile: Profile, role: 'profile' | 'source profile', isTop = false): SourceStep {
-    if (profile.settings.has('web_identity_token_file') && profile.settings.has('role_arn')) {
-      return webIdentityStep(profile, this.webIdentityInputs(isTop));
-    }
-    if (profile.settings.has('sso_session') || profile.settings.has('sso_start_url')) return ssoStep(profile, this.context.config);
+    // botocore's AssumeRoleWithWebIdentityProvider: an empty token file path is no web identity.
+    if (profile.settings.get('web_identity_token_file')?.value) return webIdentityStep(profile, this.webIdentityInputs());
+    if (isSsoProfile(profile)) return ssoStep(profile, this.context.config);
     const fromCredentialsFile = staticKeysIn(profile.name, profile.fromCredentials);
     if (fromCredentialsFile) return fromCredentialsFile;
     const process = profile.settings.get('credential_process');
-    if (process?.value) return { kind: 'process', profile: profile.name, command: fromSetting(process) };
+    if (process) {
+      // botocore runs an empty command too, and crashes.
+      if (!process.value.trim()) throw new ConfigError(`profile "${profile.name}": credential_process is empty (${formatOrigin(process.origin)})`);
+      return { kind: 'process', profile: profile.name, command: fromSetting(process) };
+    }
     const fromConfigFile = staticKeysIn(profile.name, profile.fromConfig);
     if (fromConfigFile) return fromConfigFile;
+    const fallThrough = isTop ? defaultChainStep(profile, this.context.env) : undefined;
+    if (fallThrough) return fallThrough;
     throw new ConfigError(
       `${role} "${profile.name}" has no credentials (${describeProfileLocation(profile)})`,
-      'give it aws_access_key_id and aws_secret_access_key, or role_arn with a source_profile',
+      'give it aws_access_key_id and aws_secret_access_key, or role_arn with a source_profile' +
+        (isTop ? '; otherwise only a container or instance role can serve it (AWS_EC2_METADATA_DISABLED=true rules that out)' : ''),
     );
   }
+}
+
+/**
+ * botocore's default chain ends, after the profile's own providers, with the container provider
+ * (when AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or _FULL_URI is set) and then the instance
+ * metadata service (unless AWS_EC2_METADATA_DISABLED=true). A profile with no credentials of its
+ * own (only a region, say) gets the task's or the instance's role that way.
+ */
+function defaultChainStep(profile: Profile, env: Env): SourceStep | undefined {
+  const reason = `profile "${profile.name}" has no credentials of its own: the default chain's`;
+  if (env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI || env.AWS_CONTAINER_CREDENTIALS_FULL_URI) {
+    return { kind: 'container', profile: profile.name, source: { kind: 'default', reason: `${reason} container provider` } };
+  }
+  if (envFlag(env, 'AWS_EC2_METADATA_DISABLED')) return undefined;
+  return { kind: 'instance-metadata', profile: profile.name, source: { kind: 'default', reason: `${reason} instance metadata provider` } };
+}
+
+/** botocore's SSOProvider: a profile is SSO when it names sso_account_id or sso_role_name. */
+export function isSsoProfile(profile: Profile): boolean {
+  return profile.settings.has('sso_account_id') || profile.settings.has('sso_role_name');
+}
+
+/** `a → b → … → a`, shortened in the middle when the cycle is long. */
+function describeCycle(visited: readonly string[], repeated: string): string {
+  const path = [...visited, repeated];
+  if (path.length <= 12) return path.join(' → ');
+  return [...path.slice(0, 5), `… ${path.length - 10} more …`, ...path.slice(-5)].join(' → ');
 }
 
 function hasAssumeRoleSettings(profile: Profile): boolean {
@@ -236,9 +291,14 @@ function staticKeysIn(profile: string, section: IniSection | undefined): StaticK
   return step;
 }
 
-function settingOr(profile: Profile, key: string): Planned<string> | undefined {
-  const setting = profile.settings.get(key);
-  return setting && setting.value !== '' ? fromSetting(setting) : undefined;
+function setting(profile: Profile, key: string): Planned<string> | undefined {
+  const found = profile.settings.get(key);
+  return found ? fromSetting(found) : undefined;
+}
+
+function nonEmptySetting(profile: Profile, key: string): Planned<string> | undefined {
+  const found = profile.settings.get(key);
+  return found?.value ? fromSetting(found) : undefined;
 }
 
 function describeProfileLocation(profile: Profile): string {

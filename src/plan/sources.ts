@@ -5,7 +5,7 @@ import type { Planned, SsoStep, StsTarget, WebIdentityStep } from './types.js';
 import { checkRoleArn, checkSessionName, parseDuration } from './validate.js';
 import { formatOrigin, fromSetting } from './where.js';
 
-/** The environment variables CI systems set for web identity (GitHub Actions, GitLab, EKS). */
+/** The environment variables CI systems set for web identity (GitHub Actions, GitLab, EKS); see webIdentityFromEnvironment. */
 const WEB_IDENTITY_ENV = {
   tokenFile: 'AWS_WEB_IDENTITY_TOKEN_FILE',
   roleArn: 'AWS_ROLE_ARN',
@@ -13,31 +13,28 @@ const WEB_IDENTITY_ENV = {
 } as const;
 
 export interface WebIdentityInputs {
-  env: Env;
   sts: StsTarget;
   defaultSessionName: Planned<string>;
-  /** botocore lets the environment override the profile asked for, never a source profile. */
-  environmentOverrides: boolean;
 }
 
 /**
- * A web-identity step from a profile's `web_identity_token_file` + `role_arn`, with the CI
- * variables taking precedence for the profile asked for (botocore's AssumeRoleWithWebIdentity
- * provider reads them first).
+ * A web-identity step from a profile's `web_identity_token_file` + `role_arn`. The CI variables
+ * (AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_SESSION_NAME) do not apply: botocore reads
+ * them only when no profile is named (`disable_env_vars`), and naming one is what awsrole does.
+ * As in botocore's AssumeRoleWithWebIdentityProvider, a token file without role_arn is an error.
  */
 export function webIdentityStep(profile: Profile, inputs: WebIdentityInputs): WebIdentityStep {
-  const pick = (key: string, variable: string): Planned<string> | undefined => {
-    const fromEnv = inputs.environmentOverrides ? inputs.env[variable] : undefined;
-    if (fromEnv) return { value: fromEnv, source: { kind: 'env', variable } };
-    const setting = profile.settings.get(key);
-    return setting?.value ? fromSetting(setting) : undefined;
-  };
-  const roleArn = pick('role_arn', WEB_IDENTITY_ENV.roleArn);
-  const tokenFile = pick('web_identity_token_file', WEB_IDENTITY_ENV.tokenFile);
-  if (!roleArn || !tokenFile) {
-    throw new ConfigError(`profile "${profile.name}" needs both role_arn and web_identity_token_file for web identity`);
+  const tokenFile = fromSetting(profile.settings.get('web_identity_token_file')!);
+  const roleArn = profile.settings.get('role_arn');
+  if (!roleArn?.value) {
+    throw new ConfigError(
+      `profile "${profile.name}" has web_identity_token_file but ${roleArn ? 'an empty' : 'no'} role_arn (${formatOrigin((roleArn ?? profile.settings.get('web_identity_token_file')!).origin)})`,
+      'web identity needs the role to assume: add role_arn = arn:aws:iam::<account>:role/<name>',
+    );
   }
-  return finishWebIdentity(profile, roleArn, tokenFile, pick('role_session_name', WEB_IDENTITY_ENV.sessionName), inputs);
+  // botocore generates a session name for an empty one, as for a missing one.
+  const sessionName = profile.settings.get('role_session_name');
+  return finishWebIdentity(profile, fromSetting(roleArn), tokenFile, sessionName?.value ? fromSetting(sessionName) : undefined, inputs);
 }
 
 /**
@@ -45,8 +42,7 @@ export function webIdentityStep(profile: Profile, inputs: WebIdentityInputs): We
  * identity, when they are set. An awsrole extension (botocore reads only keys there), so that a
  * CI job needs nothing but the OIDC token the platform gives it.
  */
-export function webIdentityFromEnvironment(profile: Profile, inputs: WebIdentityInputs): WebIdentityStep | undefined {
-  const { env } = inputs;
+export function webIdentityFromEnvironment(profile: Profile, env: Env, inputs: WebIdentityInputs): WebIdentityStep | undefined {
   const roleArnValue = env[WEB_IDENTITY_ENV.roleArn];
   const tokenFileValue = env[WEB_IDENTITY_ENV.tokenFile];
   if (!roleArnValue || !tokenFileValue) return undefined;
@@ -56,7 +52,7 @@ export function webIdentityFromEnvironment(profile: Profile, inputs: WebIdentity
     { value: roleArnValue, source: { kind: 'env', variable: WEB_IDENTITY_ENV.roleArn } },
     { value: tokenFileValue, source: { kind: 'env', variable: WEB_IDENTITY_ENV.tokenFile } },
     sessionNameValue ? { value: sessionNameValue, source: { kind: 'env', variable: WEB_IDENTITY_ENV.sessionName } } : undefined,
-    { ...inputs, environmentOverrides: false },
+    inputs,
   );
 }
 
@@ -84,7 +80,9 @@ function finishWebIdentity(
 export function ssoStep(profile: Profile, config: LoadedConfig): SsoStep {
   const require = (settings: Map<string, Setting> | ReadonlyMap<string, Setting>, key: string, where: string): Planned<string> => {
     const setting = settings.get(key);
-    if (!setting?.value) throw new ConfigError(`profile "${profile.name}" uses SSO but ${key} is missing (${where})`, `add ${key} = … to ${where}`);
+    if (!setting?.value) {
+      throw new ConfigError(`profile "${profile.name}" uses SSO but ${key} is ${setting ? 'empty' : 'missing'} (${setting ? formatOrigin(setting.origin) : where})`, `add ${key} = … to ${where}`);
+    }
     return fromSetting(setting);
   };
   const here = profileWhere(profile);
@@ -99,6 +97,7 @@ export function ssoStep(profile: Profile, config: LoadedConfig): SsoStep {
       );
     }
     const where = formatOrigin(section.origin);
+    checkAgreesWithSession(profile, sessionSetting.value, section);
     const step: SsoStep = {
       kind: 'sso',
       profile: profile.name,
@@ -120,6 +119,23 @@ export function ssoStep(profile: Profile, config: LoadedConfig): SsoStep {
     startUrl: require(profile.settings, 'sso_start_url', here),
     ssoRegion: require(profile.settings, 'sso_region', here),
   };
+}
+
+/**
+ * botocore's `_resolve_sso_session_reference`: a setting that both the profile and its
+ * [sso-session] have (sso_start_url, sso_region, …) must have the same value there, or the
+ * configuration is invalid; neither side silently wins.
+ */
+function checkAgreesWithSession(profile: Profile, sessionName: string, section: IniSection): void {
+  for (const [key, inSession] of section.settings) {
+    const inProfile = profile.settings.get(key);
+    if (inProfile && inProfile.value !== inSession.value) {
+      throw new ConfigError(
+        `profile "${profile.name}": ${key} "${inProfile.value}" disagrees with [sso-session ${sessionName}], which says "${inSession.value}" (${formatOrigin(inProfile.origin)}, ${formatOrigin(inSession.origin)})`,
+        `remove ${key} from the profile (the sso-session's value applies), or make the two equal`,
+      );
+    }
+  }
 }
 
 function profileWhere(profile: Profile): string {

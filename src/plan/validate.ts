@@ -7,6 +7,9 @@ import { describeSource } from './where.js';
 const ROLE_ARN = /^arn:aws(?:-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/;
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 const EXTERNAL_ID = /^[\w+=,.@:\/-]{2,1224}$/;
+const MFA_SERIAL = /^[\w+=\/:,.@-]{9,256}$/;
+// botocore's validate_region_name (utils.py): a region is a DNS label, checked before any call.
+const REGION = /^(?![0-9]+$)(?!-)[a-zA-Z0-9-]{0,63}(?<!-)$/;
 export const MIN_DURATION = 900;
 export const MAX_DURATION = 43200;
 
@@ -46,6 +49,30 @@ export function checkExternalId(profile: string, id: Planned<string>): void {
       `profile "${profile}": external_id is not valid`,
       id,
       'STS accepts 2 to 1224 letters, digits and + = , . @ : / _ -',
+    );
+  }
+}
+
+export function checkMfaSerial(profile: string, serial: Planned<string>): void {
+  if (!MFA_SERIAL.test(serial.value)) {
+    throw invalid(
+      `profile "${profile}": mfa_serial "${serial.value}" is not an MFA device serial number or ARN`,
+      serial,
+      'STS accepts 9 to 256 letters, digits and + = / : , . @ _ -, e.g. arn:aws:iam::123456789012:mfa/alice',
+    );
+  }
+}
+
+/**
+ * botocore refuses a region that is not a DNS label (InvalidRegionError) before calling anything;
+ * a comment after the value (`region = eu-west-1 ; Ireland`) is part of the value in both.
+ */
+export function checkRegion(profile: string, region: Planned<string>): void {
+  if (!REGION.test(region.value)) {
+    throw invalid(
+      `profile "${profile}": region "${region.value}" is not a region name`,
+      region,
+      'a region is letters, digits and hyphens, e.g. eu-west-1; the files have no inline comments',
     );
   }
 }

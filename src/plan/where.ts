@@ -21,3 +21,12 @@ export function describeSource(source: ValueSource): string {
 export function fromSetting(setting: Setting): Planned<string> {
   return { value: setting.value, source: { kind: 'file', origin: setting.origin } };
 }
+
+/**
+ * Where a credential_source step comes from, for messages: the `credential_source = NAME` line,
+ * or (the default chain's fall-through, a profile without credentials) the reason.
+ */
+export function describeCredentialSource(profile: string, name: string, source: ValueSource): string {
+  if (source.kind === 'default') return source.reason;
+  return `profile "${profile}", credential_source = ${name} at ${describeSource(source)}`;
+}

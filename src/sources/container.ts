@@ -4,7 +4,7 @@ import type { Credentials } from '../credentials.js';
 import { AwsRefusedError, AwsUnreachableError, ConfigError } from '../errors.js';
 import { maskAccessKeyId } from '../mask.js';
 import type { ContainerStep } from '../plan/types.js';
-import { describeSource } from '../plan/where.js';
+import { describeCredentialSource } from '../plan/where.js';
 import { credentialsDocument, foreignBody, formatSeconds, HttpFailure, httpCall, plural, shorten, type HttpResponse } from './http.js';
 import type { SourceContext, SourceResult } from './types.js';
 
@@ -34,7 +34,7 @@ export async function containerCredentials(
   context: SourceContext,
   options: ContainerOptions = DEFAULT_CONTAINER_OPTIONS,
 ): Promise<SourceResult> {
-  const where = `profile "${step.profile}", credential_source = EcsContainer at ${describeSource(step.source)}`;
+  const where = describeCredentialSource(step.profile, 'EcsContainer', step.source);
   const { env } = context;
   const endpoint = containerUrl(env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, env.AWS_CONTAINER_CREDENTIALS_FULL_URI, options.relativeBase, where);
   const authorization = await authorizationHeader(env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE, env.AWS_CONTAINER_AUTHORIZATION_TOKEN, where);

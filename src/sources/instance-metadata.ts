@@ -3,7 +3,7 @@ import { envFlag, type Env } from '../env.js';
 import { AwsRefusedError, AwsUnreachableError, ConfigError } from '../errors.js';
 import { maskAccessKeyId } from '../mask.js';
 import type { InstanceMetadataStep } from '../plan/types.js';
-import { describeSource } from '../plan/where.js';
+import { describeCredentialSource } from '../plan/where.js';
 import { credentialsDocument, foreignBody, formatSeconds, HttpFailure, httpCall, plural, shorten, type HttpResponse } from './http.js';
 import type { SourceContext, SourceResult } from './types.js';
 
@@ -37,7 +37,7 @@ import type { SourceContext, SourceResult } from './types.js';
  * The token and the secret appear in no message.
  */
 export async function instanceMetadataCredentials(step: InstanceMetadataStep, context: SourceContext): Promise<SourceResult> {
-  const where = `profile "${step.profile}", credential_source = Ec2InstanceMetadata at ${describeSource(step.source)}`;
+  const where = describeCredentialSource(step.profile, 'Ec2InstanceMetadata', step.source);
   const settings = imdsSettings(context.env, where);
   const imds = new Imds(settings, where);
   context.debug(

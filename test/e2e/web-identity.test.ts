@@ -104,7 +104,7 @@ describe('web identity', () => {
     expect(calls.map((call) => call.params.WebIdentityToken)).toEqual(['rotated-token-2']);
   });
 
-  it('AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_SESSION_NAME override the profile asked for', async () => {
+  it('AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_SESSION_NAME do not override the profile asked for', async () => {
     const otherToken = sandbox.writeFile('ci/other-token', 'other-token');
     const { calls, arn } = await exportJson('ci', {
       ...env,
@@ -112,9 +112,9 @@ describe('web identity', () => {
       AWS_WEB_IDENTITY_TOKEN_FILE: otherToken,
       AWS_ROLE_SESSION_NAME: 'from-env',
     });
-    expect(arn).toBe(assumed('other-ci', 'from-env'));
+    expect(arn).toBe(assumed('ci-role', 'gha-run'));
     expect(calls).toEqual([
-      { action: 'AssumeRoleWithWebIdentity', params: { RoleArn: roleArn('other-ci'), RoleSessionName: 'from-env', WebIdentityToken: 'other-token' } },
+      { action: 'AssumeRoleWithWebIdentity', params: { RoleArn: roleArn('ci-role'), RoleSessionName: 'gha-run', WebIdentityToken: TOKEN } },
     ]);
   });
 
@@ -188,17 +188,16 @@ describe('web identity', () => {
   });
 
   // botocore lets the CI variables override the profile's web identity settings only when the
-  // profile is not named explicitly (AWS_PROFILE or the default; Session(profile_name=…) and
-  // `aws --profile` turn the override off). awsrole applies them to the profile asked for, which
-  // is botocore's AWS_PROFILE behaviour.
-  it('the CI variables over the profile: as boto3 with AWS_PROFILE', async () => {
+  // profile is not named explicitly: Session(profile_name=…) and `aws --profile` turn the
+  // environment providers off (disable_env_vars), and naming the profile is what awsrole does.
+  it('the CI variables do not override a named profile: as boto3 with Session(profile_name=…)', async () => {
     const runEnv = { ...env, AWS_ROLE_ARN: roleArn('other-ci'), AWS_ROLE_SESSION_NAME: 'from-env' };
     const boto = await runPython(
-      'import boto3; print(boto3.Session().client("sts", region_name="us-east-1").get_caller_identity()["Arn"])',
-      { ...runEnv, AWS_PROFILE: 'ci' },
+      'import boto3; print(boto3.Session(profile_name="ci").client("sts", region_name="us-east-1").get_caller_identity()["Arn"])',
+      runEnv,
     );
     expect(boto.stderr).toBe('');
-    expect(boto.stdout.trim()).toBe(assumed('other-ci', 'from-env'));
-    expect((await exportJson('ci', runEnv)).arn).toBe(assumed('other-ci', 'from-env'));
+    expect(boto.stdout.trim()).toBe(assumed('ci-role', 'gha-run'));
+    expect((await exportJson('ci', runEnv)).arn).toBe(assumed('ci-role', 'gha-run'));
   });
 });

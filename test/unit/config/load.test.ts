@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseIni } from '../../../src/config/ini.js';
 import { buildProfiles, loadConfig } from '../../../src/config/load.js';
 import type { IniSection, LoadedConfig, Setting } from '../../../src/config/types.js';
+import { configFilePath, credentialsFilePath } from '../../../src/env.js';
 import { ConfigError } from '../../../src/errors.js';
 
 type Plain = Record<string, Record<string, string | Record<string, string>>>;
@@ -175,5 +176,19 @@ describe(loadConfig.name, () => {
   it('names the file and line of a parse error', () => {
     writeFileSync(join(dir, 'config'), '[profile a]\nk = 1\n\nk = 2\n');
     expect(refusal(envFor()).message).toBe(`key "k" appears twice in section [profile a] (${join(dir, 'config')}:4)`);
+  });
+});
+
+describe('the file paths: $VAR, ${VAR} and ~ as botocore expands them (expandvars, then expanduser)', () => {
+  const env = { HOME: '/home/u', DIR: '/srv/aws', EMPTY: '', 'A.B': 'dotted' };
+  const paths = ['$DIR/config', '${DIR}/config', '~/x/$DIR', '$UNSET/config', '${UNSET}/c', '$EMPTY/c', '$/c', '${A.B}/c', '$DIR$DIR', 'a$', '${DIR', '~', '~/.aws/config'];
+
+  it('matches Python on every path', () => {
+    const script = 'import json, os, sys\nprint(json.dumps([os.path.expanduser(os.path.expandvars(p)) for p in json.load(sys.stdin)]))';
+    const python = spawnSync('python3', ['-c', script], { input: JSON.stringify(paths), encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
+    expect(python.stderr).toBe('');
+    const expected = JSON.parse(python.stdout) as string[];
+    expect(paths.map((path) => configFilePath({ ...env, AWS_CONFIG_FILE: path }))).toEqual(expected);
+    expect(paths.map((path) => credentialsFilePath({ ...env, AWS_SHARED_CREDENTIALS_FILE: path }))).toEqual(expected);
   });
 });

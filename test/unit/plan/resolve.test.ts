@@ -123,7 +123,15 @@ describe('resolvePlan errors', () => {
     ['a duration under 900', `[profile a]\nrole_arn = ${ARN('A')}\nsource_profile = base\nduration_seconds = 60\n`, 'a', ExitCode.config, /duration_seconds "60"/],
     ['a bad session name', `[profile a]\nrole_arn = ${ARN('A')}\nsource_profile = base\nrole_session_name = has space\n`, 'a', ExitCode.config, /role_session_name "has space" is not a valid session name \(\/home\/u\/\.aws\/config:4\)/],
     ['an external id too short', `[profile a]\nrole_arn = ${ARN('A')}\nsource_profile = base\nexternal_id = x\n`, 'a', ExitCode.config, /external_id is not valid/],
-    ['a profile with no credentials', '[profile empty]\nregion = us-east-1\n', 'empty', ExitCode.config, /profile "empty" has no credentials \(\/home\/u\/\.aws\/config:1\)/],
+    ['a source profile with no credentials', `[profile empty]\nregion = us-east-1\n[profile a]\nrole_arn = ${ARN('A')}\nsource_profile = empty\n`, 'a', ExitCode.config, /source profile "empty" has no credentials \(\/home\/u\/\.aws\/config:1\)/],
+    // An empty value is still a value: botocore sends it, STS refuses it. Each at its file:line.
+    ['an empty external_id', `[profile a]\nrole_arn = ${ARN('A')}\nsource_profile = base\nexternal_id =\n`, 'a', ExitCode.config, /external_id is not valid \(\/home\/u\/\.aws\/config:4\)/],
+    ['an empty credential_process (botocore crashes on it)', '[profile a]\ncredential_process =\n', 'a', ExitCode.config, /profile "a": credential_process is empty \(\/home\/u\/\.aws\/config:2\)/],
+    ['an empty mfa_serial', `[profile a]\nrole_arn = ${ARN('A')}\nsource_profile = base\nmfa_serial =\n`, 'a', ExitCode.config, /mfa_serial "" is not an MFA device .* \(\/home\/u\/\.aws\/config:4\)/],
+    ['an empty duration_seconds', `[profile a]\nrole_arn = ${ARN('A')}\nsource_profile = base\nduration_seconds =\n`, 'a', ExitCode.config, /duration_seconds "" is not a whole number .* \(\/home\/u\/\.aws\/config:4\)/],
+    // An inline comment is part of the value (botocore too): the region is not a DNS label.
+    ['a region with a comment after it', `[profile a]\nrole_arn = ${ARN('A')}\nsource_profile = base\nregion = eu-west-1 ; Ireland\n`, 'a', ExitCode.config, /region "eu-west-1 ; Ireland" is not a region name \(\/home\/u\/\.aws\/config:4\)/],
+    ['a web_identity_token_file without role_arn', '[profile w]\nweb_identity_token_file = /t\naws_access_key_id = AKIAEXAMPLEW0000001\naws_secret_access_key = s\n', 'w', ExitCode.config, /profile "w" has web_identity_token_file but no role_arn \(\/home\/u\/\.aws\/config:2\)/],
     ['an unknown profile', '[profile production]\nregion = x\n', 'prodution', ExitCode.usage, /unknown profile "prodution"/],
   ])('%s', (_name, config, profile, exitCode, message) => {
     const error = failure(() => plan(config, KEYS, profile));
@@ -139,6 +147,12 @@ describe('resolvePlan errors', () => {
   it('refuses keys split across the two files, as botocore does', () => {
     const error = failure(() => plan('[profile split]\naws_access_key_id = AKIAEXAMPLESPLIT0001\n', '[split]\naws_secret_access_key = s\n', 'split'));
     expect(error.message).toMatch(/aws_access_key_id but no aws_secret_access_key in the same file \(\/home\/u\/\.aws\/config:2\)/);
+  });
+
+  it('reports an invalid region in the environment with the variable', () => {
+    const error = failure(() => plan(`[profile a]\nrole_arn = ${ARN('A')}\nsource_profile = base\n`, KEYS, 'a', { AWS_REGION: 'us east 1' }));
+    expect(error.exitCode).toBe(ExitCode.config);
+    expect(error.message).toMatch(/region "us east 1" is not a region name \(\$AWS_REGION\)/);
   });
 
   it('reports a bad flag as a usage error', () => {
@@ -209,15 +223,50 @@ describe('resolvePlan: every source kind', () => {
     expect(shape(plan(config, credentials, profile, { USER: 'alice', ...env }))).toEqual(expected);
   });
 
-  it('lets the CI variables override the web identity of the profile asked for, not of a source', () => {
+  it('ignores the CI variables for a named profile and for its sources (botocore: disable_env_vars)', () => {
     const config = `[profile ci]\nrole_arn = ${ARN('CI')}\nweb_identity_token_file = /tmp/token\n[profile deploy]\nrole_arn = ${ARN('D')}\nsource_profile = ci\n`;
     const env = { USER: 'alice', AWS_ROLE_ARN: ARN('FROM-ENV'), AWS_WEB_IDENTITY_TOKEN_FILE: '/env/token', AWS_ROLE_SESSION_NAME: 'gh-run-1' };
-    expect(plan(config, '', 'ci', env).steps[0]).toMatchObject({
-      roleArn: { value: ARN('FROM-ENV'), source: { kind: 'env', variable: 'AWS_ROLE_ARN' } },
-      tokenFile: { value: '/env/token' },
-      sessionName: { value: 'gh-run-1' },
-    });
-    expect(plan(config, '', 'deploy', env).steps[0]).toMatchObject({ roleArn: { value: ARN('CI') }, tokenFile: { value: '/tmp/token' }, sessionName: { value: 'awsrole-alice' } });
+    const fromFile = { roleArn: { value: ARN('CI'), source: { kind: 'file' } }, tokenFile: { value: '/tmp/token' }, sessionName: { value: 'awsrole-alice' } };
+    expect(plan(config, '', 'ci', env).steps[0]).toMatchObject(fromFile);
+    expect(plan(config, '', 'deploy', env).steps[0]).toMatchObject(fromFile);
+  });
+
+  it('an empty role_session_name gets the default name, as botocore generates one', () => {
+    const role = plan(`[profile a]\nrole_arn = ${ARN('A')}\nsource_profile = base\nrole_session_name =\n`, KEYS, 'a').steps[1] as AssumeRoleStep;
+    expect(role.sessionName).toMatchObject({ value: 'awsrole-alice', source: { kind: 'default' } });
+    const web = plan(`[profile w]\nrole_arn = ${ARN('W')}\nweb_identity_token_file = /t\nrole_session_name =\n`, '', 'w').steps[0];
+    expect(web).toMatchObject({ kind: 'web-identity', sessionName: { value: 'awsrole-alice', source: { kind: 'default' } } });
+  });
+
+  it('an empty web_identity_token_file is no web identity: the next source applies (botocore)', () => {
+    const config = `[profile w]\nrole_arn = ${ARN('W')}\nweb_identity_token_file =\ncredential_process = /bin/helper\n`;
+    expect(shape(plan(config, '', 'w'))).toEqual(['process:w']);
+  });
+
+  it('a chain of 5,000 hops resolves, and a cycle through 5,000 profiles is the cycle error', () => {
+    const hops = 5000;
+    const chain = Array.from({ length: hops }, (_, i) => `[profile p${i}]\nrole_arn = ${ARN(`R${i}`)}\nsource_profile = ${i === 0 ? 'base' : `p${i - 1}`}\n`).join('');
+    const p = plan(chain, KEYS, `p${hops - 1}`);
+    expect(p.steps).toHaveLength(hops + 1);
+    expect(shape(p).slice(0, 3)).toEqual(['static:base', 'role:R0', 'role:R1']);
+    expect(shape(p).at(-1)).toBe(`role:R${hops - 1}`);
+
+    const cycle = Array.from({ length: hops }, (_, i) => `[profile c${i}]\nrole_arn = ${ARN(`C${i}`)}\nsource_profile = c${(i + 1) % hops}\n`).join('');
+    const error = failure(() => plan(cycle, '', 'c0'));
+    expect(error.exitCode).toBe(ExitCode.config);
+    // The path is shortened in the middle: 5,001 names would be a 40 KB line.
+    expect(error.message).toBe(`source_profile cycle: profile c0 → c1 → c2 → c3 → c4 → … 4991 more … → c4996 → c4997 → c4998 → c4999 → c0 (${CONFIG}:${3 * hops})`);
+  });
+
+  it('a profile with no credentials of its own falls through to the container, then instance metadata (botocore default chain)', () => {
+    const config = '[profile bare]\nregion = eu-west-1\n';
+    expect(plan(config, '', 'bare', { AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: '/v2/creds' }).steps).toMatchObject([
+      { kind: 'container', profile: 'bare', source: { kind: 'default', reason: expect.stringContaining('no credentials of its own') } },
+    ]);
+    expect(plan(config, '', 'bare', {}).steps).toMatchObject([{ kind: 'instance-metadata', profile: 'bare', source: { kind: 'default' } }]);
+    const error = failure(() => plan(config, '', 'bare', { AWS_EC2_METADATA_DISABLED: 'true' }));
+    expect(error.exitCode).toBe(ExitCode.config);
+    expect(error.message).toMatch(/profile "bare" has no credentials \(\/home\/u\/\.aws\/config:1\)/);
   });
 
   it('reads both SSO forms', () => {
@@ -229,8 +278,22 @@ describe('resolvePlan: every source kind', () => {
   });
 
   it.each([
+    ['keys and sso_start_url: the keys (sso_start_url alone is no SSO)', '[profile s]\nsso_start_url = https://x\nsso_region = us-east-1\naws_access_key_id = AKIAEXAMPLES0000001\naws_secret_access_key = s\n', ['static:s']],
+    ['keys and sso_account_id alone: SSO, missing its settings', '[profile s]\nsso_account_id = 111122223333\naws_access_key_id = AKIAEXAMPLES0000001\naws_secret_access_key = s\n', 'missing'],
+    ['an sso_region equal to the sso-session\'s is fine', `[profile s]\nsso_session = corp\nsso_region = eu-west-1\nsso_account_id = 1\nsso_role_name = A\n${SSO}`, ['sso:s']],
+  ])('SSO detection as botocore 1.43: %s', (_name, config, expected) => {
+    if (expected === 'missing') {
+      expect(failure(() => plan(config, '', 's')).message).toMatch(/profile "s" uses SSO but sso_role_name is missing/);
+    } else {
+      expect(shape(plan(config, '', 's'))).toEqual(expected);
+    }
+  });
+
+  it.each([
     ['a missing sso-session section', '[profile s]\nsso_session = nope\nsso_account_id = 1\nsso_role_name = A\n', /sso_session "nope" has no \[sso-session nope\] section \(\/home\/u\/\.aws\/config:2\)/],
     ['a missing sso_role_name', '[profile s]\nsso_start_url = https://x\nsso_region = us-east-1\nsso_account_id = 1\n', /uses SSO but sso_role_name is missing \(\/home\/u\/\.aws\/config:1\)/],
+    ['an sso_region that contradicts the sso-session', `[profile s]\nsso_session = corp\nsso_region = us-east-1\nsso_account_id = 1\nsso_role_name = A\n${SSO}`, /sso_region "us-east-1" disagrees with \[sso-session corp\], which says "eu-west-1" \(\/home\/u\/\.aws\/config:3, \/home\/u\/\.aws\/config:8\)/],
+    ['an sso_start_url that contradicts the sso-session', `[profile s]\nsso_session = corp\nsso_start_url = https://other.awsapps.com/start\nsso_account_id = 1\nsso_role_name = A\n${SSO}`, /sso_start_url "https:\/\/other.awsapps.com\/start" disagrees with \[sso-session corp\]/],
   ])('%s is exit 3', (_name, config, message) => {
     const error = failure(() => plan(config, '', 's'));
     expect(error.exitCode).toBe(ExitCode.config);
