@@ -155,8 +155,9 @@ withCredentialOptions(program.command('export'))
   .description('print the role\'s credentials in a format for other tools')
   .argument('<profile>', 'profile name')
   .requiredOption('--format <format>', 'env, env-no-export, fish, powershell, windows-cmd, dotenv, docker, process, json, ini')
+  .option('--section <name>', 'with --format ini: the section name (default: the profile name)')
   .addHelpText('after', examples('awsrole export prod-admin --format dotenv > .env', 'awsrole export prod-admin --format json | jq .Expiration'))
-  .action(async (profile: string, options: CredentialOptions & CommonOptions & { format: string }) => {
+  .action(async (profile: string, options: CredentialOptions & CommonOptions & { format: string; section?: string }) => {
     const { exportCommand } = await import('./commands/export.js');
     await exportCommand(profile, options, context(options));
   });

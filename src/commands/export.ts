@@ -1,11 +1,14 @@
 import { UsageError } from '../errors.js';
 import { FORMAT_NAMES, formatSession, parseFormatName } from '../output/formats.js';
+import { sectionNameProblem } from '../output/ini.js';
 import { didYouMean } from '../suggest.js';
 import type { CommandContext, CredentialOptions } from './context.js';
 import { obtainSession } from './obtain-session.js';
 
 export interface ExportOptions extends CredentialOptions {
   format: string;
+  /** --section: the section name of the ini format. */
+  section?: string;
 }
 
 export async function exportCommand(profile: string, options: ExportOptions, context: CommandContext): Promise<void> {
@@ -16,8 +19,14 @@ export async function exportCommand(profile: string, options: ExportOptions, con
       didYouMean(options.format, FORMAT_NAMES) ?? `formats: ${FORMAT_NAMES.join(', ')}`,
     );
   }
+  if (options.section !== undefined) {
+    if (format !== 'ini') throw new UsageError(`--section is for --format ini, not ${format}`);
+    // Checked before any credentials are obtained: the name is the user's, so a bad one is usage.
+    const problem = sectionNameProblem(options.section);
+    if (problem) throw new UsageError(`--section ${JSON.stringify(options.section)} cannot be written as a credentials-file section: ${problem}`);
+  }
   const session = await obtainSession(profile, options, context);
-  context.stdout.write(formatSession(format, session));
+  context.stdout.write(formatSession(format, session, { section: options.section }));
 }
 
 /** For `credential_process = awsrole credential-process <profile>` in a config file. */

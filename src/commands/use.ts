@@ -1,9 +1,9 @@
+import { userInfo } from 'node:os';
 import { loadConfig } from '../config/load.js';
 import { UsageError } from '../errors.js';
 import { useScript, type ShellName } from '../output/use-script.js';
-import type { PickerItem } from '../picker/state.js';
+import { pickerItems } from '../picker/items.js';
 import type { PickerTerminal } from '../picker/terminal.js';
-import { profileKind } from '../plan/kind.js';
 import { orderByRecent, readRecentProfiles, recordRecentProfile } from '../recent-profiles.js';
 import { rcLine } from '../shell/init.js';
 import { chooseShell } from './choose-shell.js';
@@ -74,11 +74,7 @@ async function pickProfile(shell: ShellName, context: CommandContext, openPicker
       `name one: awsrole use <profile>   (awsrole list shows them all; e.g. ${examples})`,
     );
   }
-  const items: PickerItem[] = names.map((name) => {
-    const profile = config.profiles.get(name)!;
-    const region = profile.settings.get('region')?.value;
-    return { name, detail: [profileKind(profile), region].filter(Boolean).join('  ') };
-  });
+  const items = pickerItems(config, names, context.env, () => userInfo().username);
   try {
     const chosen = await terminal.pick(items);
     context.debug(`picked profile ${chosen.name}`);

@@ -30,11 +30,25 @@ export interface ValueSources {
   argumentValues(argument: string): readonly string[];
 }
 
+/**
+ * What the shell should offer for the word: these values, or names it lists itself — programs
+ * (the command `exec` runs) or files (where awsrole knows nothing to offer, as a shell would do
+ * for any other word).
+ */
+export type Completion = { kind: 'values'; values: string[] } | { kind: 'commands' } | { kind: 'files' };
+
+/** The values for the word; none where the shell would list commands or files. */
 export function complete(root: CommandShape, words: readonly string[], current: string, sources: ValueSources): string[] {
+  const completion = completeWord(root, words, current, sources);
+  return completion.kind === 'values' ? completion.values : [];
+}
+
+export function completeWord(root: CommandShape, words: readonly string[], current: string, sources: ValueSources): Completion {
   let command = root;
   let positionals = 0;
   let pendingOption: OptionShape | undefined;
-  let afterDoubleDash = false;
+  // After `--`, or once exec's command has begun, every word belongs to that command.
+  let commandLine = false;
 
   for (const word of words) {
     if (pendingOption && word === '=') {
@@ -42,40 +56,57 @@ export function complete(root: CommandShape, words: readonly string[], current: 
       continue;
     } else if (pendingOption) {
       pendingOption = undefined;
-    } else if (afterDoubleDash) {
+    } else if (commandLine) {
       positionals++;
     } else if (word === '--') {
-      afterDoubleDash = true;
+      commandLine = true;
     } else if (word.startsWith('-') && word !== '-') {
       const option = findOption(command, word.split('=')[0]!);
       if (option?.takesValue && !word.includes('=')) pendingOption = option;
     } else {
       const subcommand = positionals === 0 ? command.subcommands.find((sub) => sub.name === word) : undefined;
       if (subcommand) command = subcommand;
-      else positionals++;
+      else {
+        if (argumentAt(command, positionals)?.variadic) commandLine = true;
+        positionals++;
+      }
     }
   }
 
-  const startingWith = (candidates: readonly string[]) => [...new Set(candidates)].filter((candidate) => candidate.startsWith(current));
+  const values = (candidates: readonly string[]): Completion => ({
+    kind: 'values',
+    values: [...new Set(candidates)].filter((candidate) => candidate.startsWith(current)),
+  });
 
-  if (pendingOption) return startingWith(valuesOf(pendingOption, sources));
-  // After `--` the words belong to the command that exec runs.
-  if (afterDoubleDash) return [];
-  if (current.startsWith('-')) {
+  if (pendingOption) {
+    const known = valuesOf(pendingOption, sources);
+    if (known.length > 0) return values(known);
+    return longName(pendingOption) === '--mfa-command' ? { kind: 'commands' } : { kind: 'files' };
+  }
+  if (!commandLine && current.startsWith('-')) {
     const equals = current.indexOf('=');
     if (equals < 0) {
-      return startingWith([...command.options.flatMap((option) => option.names.filter((name) => name.startsWith('--'))), '--help']);
+      return values([...command.options.flatMap((option) => option.names.filter((name) => name.startsWith('--'))), '--help']);
     }
     // `--format=js`: complete the value, keeping the option in front.
     const option = findOption(command, current.slice(0, equals));
-    if (!option?.takesValue) return [];
-    return startingWith(valuesOf(option, sources).map((value) => current.slice(0, equals + 1) + value));
+    if (!option?.takesValue) return values([]);
+    return values(valuesOf(option, sources).map((value) => current.slice(0, equals + 1) + value));
   }
-  if (positionals === 0 && command.subcommands.length > 0) return startingWith(command.subcommands.map((sub) => sub.name));
-  const argument = command.arguments[positionals];
-  // No more arguments, or exec's command: nothing we know to offer.
-  if (!argument || argument.variadic) return [];
-  return startingWith(argument.name === 'profile' ? sources.profiles() : sources.argumentValues(argument.name));
+  if (!commandLine && positionals === 0 && command.subcommands.length > 0) return values(command.subcommands.map((sub) => sub.name));
+  const argument = argumentAt(command, positionals);
+  if (!argument) return { kind: 'files' };
+  // exec's command: its name first, then (as far as awsrole knows) files.
+  if (argument.variadic) return positionals === command.arguments.length - 1 ? { kind: 'commands' } : { kind: 'files' };
+  if (argument.name === 'profile') return values(sources.profiles());
+  const known = sources.argumentValues(argument.name);
+  return known.length > 0 ? values(known) : { kind: 'files' };
+}
+
+/** The argument a positional word at `index` fills; a variadic last argument takes all the rest. */
+function argumentAt(command: CommandShape, index: number): CommandShape['arguments'][number] | undefined {
+  const last = command.arguments.at(-1);
+  return command.arguments[index] ?? (last?.variadic ? last : undefined);
 }
 
 function findOption(command: CommandShape, name: string): OptionShape | undefined {

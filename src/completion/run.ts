@@ -1,21 +1,31 @@
 /**
- * `awsrole __complete --current=<word> -- <words before it>`: the protocol between the shell
- * functions of `awsrole init` and the program. One candidate per line on stdout; never an error
- * message (a broken config file completes nothing, it does not spill text into the prompt).
+ * `awsrole __complete [--shell=bash|zsh|fish] --current=<word> -- <words before it>`: the protocol
+ * between the shell functions of `awsrole init` and the program. Never an error message (a broken
+ * config file completes nothing, it does not spill text into the prompt).
+ *
+ * Without --shell (PowerShell's function): one value per line. With --shell, the first line says
+ * what to offer — `values` (the lines that follow), `quoted-values` (the same, some needing quotes:
+ * bash is to quote them as it quotes file names), `commands` or `files` (the shell lists those
+ * itself: it knows PATH, and how to quote a file name) — and for bash, whose words arrive as
+ * typed, the words are unquoted here and each value is cut to what bash replaces (below).
  */
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import type { Env } from '../env.js';
 import { FORMAT_NAMES } from '../output/formats.js';
 import { INIT_SHELLS } from '../shell/init.js';
-import { complete } from './complete.js';
+import { completeWord } from './complete.js';
 import { commandShape } from './from-commander.js';
 
 export function runCompletion(program: Command, args: readonly string[], env: Env, write: (text: string) => void): void {
   const separator = args.indexOf('--');
   const flags = separator >= 0 ? args.slice(0, separator) : args;
-  const words = separator >= 0 ? args.slice(separator + 1) : [];
-  const current = flags.find((arg) => arg.startsWith('--current='))?.slice('--current='.length) ?? '';
+  const flag = (name: string) => flags.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const shell = flag('shell');
+  const typed = separator >= 0 ? args.slice(separator + 1) : [];
+  const typedCurrent = flag('current') ?? '';
+  const words = shell === 'bash' ? typed.map(unquotePosixWord) : typed;
+  const current = shell === 'bash' ? unquotePosixWord(typedCurrent) : typedCurrent;
 
   let config: ReturnType<typeof loadConfig> | undefined;
   const readConfig = () => {
@@ -26,7 +36,7 @@ export function runCompletion(program: Command, args: readonly string[], env: En
     }
     return config;
   };
-  const candidates = complete(commandShape(program), words, current, {
+  const completion = completeWord(commandShape(program), words, current, {
     profiles: () => [...(readConfig()?.profiles.keys() ?? [])].sort(),
     optionValues: (option) => {
       if (option === '--format') return FORMAT_NAMES;
@@ -35,7 +45,58 @@ export function runCompletion(program: Command, args: readonly string[], env: En
     },
     argumentValues: (argument) => (argument === 'shell' ? INIT_SHELLS : []),
   });
-  if (candidates.length > 0) write(`${candidates.join('\n')}\n`);
+  const lines: string[] = [];
+  if (!shell) {
+    if (completion.kind === 'values') lines.push(...completion.values);
+  } else if (completion.kind !== 'values') {
+    lines.push(completion.kind);
+  } else if (shell === 'bash') {
+    const values = completion.values.map((value) => value.slice(bashReplaces(typedCurrent, current)));
+    lines.push(values.some((value) => NEEDS_QUOTES.test(value)) ? 'quoted-values' : 'values', ...values);
+  } else {
+    lines.push('values', ...completion.values);
+  }
+  if (lines.length > 0) write(`${lines.join('\n')}\n`);
+}
+
+/** Characters bash would take as syntax in a word (a `:` and `=` only break words for completion). */
+const NEEDS_QUOTES = /[\s'"\\$`;&|<>()*?[\]!{}~#]/;
+
+/**
+ * How many characters of the (unquoted) word bash does not replace: bash completes only the part
+ * after the last `:` of a word not in quotes (`:` is in COMP_WORDBREAKS), so `team:pr` is
+ * completed as `pr`, and a value `team:prod` must be handed back as `prod`.
+ */
+function bashReplaces(typed: string, current: string): number {
+  if (/^['"]/.test(typed) || !typed.includes(':')) return 0;
+  return current.lastIndexOf(':') + 1;
+}
+
+/**
+ * A word as bash shows it to completion (as typed, quotes and all, possibly with a quote not yet
+ * closed) → the word it stands for: POSIX quote removal, forgiving an unfinished end.
+ */
+export function unquotePosixWord(word: string): string {
+  let out = '';
+  let quote: string | undefined;
+  for (let i = 0; i < word.length; i++) {
+    const c = word[i]!;
+    if (quote === "'") {
+      if (c === "'") quote = undefined;
+      else out += c;
+    } else if (quote === '"') {
+      if (c === '"') quote = undefined;
+      else if (c === '\\' && i + 1 < word.length && '$`"\\\n'.includes(word[i + 1]!)) out += word[++i];
+      else out += c;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+    } else if (c === '\\') {
+      if (i + 1 < word.length) out += word[++i];
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }
 
 function regionsInConfig(config: ReturnType<typeof loadConfig> | undefined): string[] {

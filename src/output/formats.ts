@@ -41,14 +41,14 @@ export function parseFormatName(name: string): FormatName | undefined {
 }
 
 /** The session as text in the format; throws an AwsroleError when a value cannot be written in it. */
-export function formatSession(format: FormatName, session: Session): string {
+export function formatSession(format: FormatName, session: Session, options: { section?: string } = {}): string {
   switch (format) {
     case 'process':
       return processJson(session);
     case 'json':
       return sessionJson(session);
     case 'ini':
-      return credentialsIni(session);
+      return credentialsIni(session, options.section);
     default:
       return envScript(ENV_DIALECTS[format], sessionVariables(session));
   }

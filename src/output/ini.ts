@@ -21,7 +21,7 @@ const TWO_WORDS = /^[\w-]+\s(["']?)[\w\-@+.%:/]+\1$/;
  *   a name of two words (`[a b]`, `[profile x]`) is taken for a typed section: `[profile x]`
  *   becomes the profile `x` (botocore: `profile x`) and any other pair is dropped.
  */
-function sectionNameProblem(name: string): string | undefined {
+export function sectionNameProblem(name: string): string | undefined {
   if (name === '') return 'the profile name is empty';
   if (/[\r\n]/.test(name)) return 'the profile name contains a line break';
   if (/[[\]]/.test(name)) return 'the profile name contains [ or ]';
@@ -48,11 +48,12 @@ function valueProblem(value: string): string | undefined {
   return undefined;
 }
 
-export function credentialsIni(session: Session): string {
-  const { profile, credentials } = session;
-  assertWritable(profile, 'the profile name', 'ini', HINT);
-  const nameProblem = sectionNameProblem(profile);
-  if (nameProblem) throw unrepresentable(`the profile name ${JSON.stringify(profile)}`, 'ini', nameProblem, HINT);
+/** The section is named after the profile, or `section` (`export --section`, checked by the caller). */
+export function credentialsIni(session: Session, section = session.profile): string {
+  const { credentials } = session;
+  assertWritable(section, 'the profile name', 'ini', HINT);
+  const nameProblem = sectionNameProblem(section);
+  if (nameProblem) throw unrepresentable(`the profile name ${JSON.stringify(section)}`, 'ini', nameProblem, `${HINT}, or name the section: --section NAME`);
 
   const entries: Array<readonly [string, string]> = [
     ['aws_access_key_id', credentials.accessKeyId],
@@ -60,7 +61,7 @@ export function credentialsIni(session: Session): string {
   ];
   if (credentials.sessionToken) entries.push(['aws_session_token', credentials.sessionToken]);
 
-  const lines = [`[${profile}]`];
+  const lines = [`[${section}]`];
   for (const [key, value] of entries) {
     assertWritable(value, key, 'ini', HINT);
     const problem = valueProblem(value);

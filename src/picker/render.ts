@@ -47,7 +47,8 @@ export function renderLines(state: PickerState, options: RenderOptions): Frame {
     const nameColumn = Math.min(MAX_NAME_COLUMN, Math.max(...state.items.map((item) => [...clean(item.name)].length)));
     for (const { item, selected } of rows) {
       const name = [...clean(item.name)].slice(0, nameColumn).join('').padEnd(nameColumn);
-      const text = fit([[selected ? '> ' : '  ', plain], [name, plain], ['  ', plain], [clean(item.detail), paint.dim]], max);
+      const problem: Segment[] = item.problem ? [['  ', plain], [`✗ ${clean(item.problem)}`, paint.red]] : [];
+      const text = fit([[selected ? '> ' : '  ', plain], [name, plain], ['  ', plain], [clean(item.detail), paint.dim], ...problem], max);
       lines.push(selected && options.colour ? inverse(text) : text);
     }
     // Where the list is, when it is longer than what is shown.

@@ -9,6 +9,8 @@ export interface PickerItem {
   name: string;
   /** Shown dimmed after the name, e.g. `role  eu-west-1`. */
   detail: string;
+  /** Why the profile cannot give credentials as configured; marked in the list. */
+  problem?: string;
 }
 
 export interface PickerState {

@@ -18,11 +18,21 @@ function awsrole --description 'Switch AWS roles in this shell'
     end
 end
 
-# The word being completed goes in --current= so that an empty one survives as an argument.
+# The word being completed goes in --current= (unquoted) so that an empty one survives as an
+# argument. The first line of the answer says what to offer: its values, or command or file
+# names, which fish lists itself.
 function __awsrole_complete
     set -l __awsrole_words (commandline -opc)
-    set -l __awsrole_current (commandline -ct)
-    command awsrole __complete "--current=$__awsrole_current" -- $__awsrole_words[2..-1] 2>/dev/null
+    set -l __awsrole_current (commandline -ct | string unescape)
+    set -l __awsrole_answer (command awsrole __complete --shell=fish "--current=$__awsrole_current" -- $__awsrole_words[2..-1] 2>/dev/null)
+    switch "$__awsrole_answer[1]"
+        case commands
+            __fish_complete_command
+        case files
+            __fish_complete_path "$__awsrole_current"
+        case values
+            set -q __awsrole_answer[2]; and printf '%s\\n' $__awsrole_answer[2..-1]
+    end
 end
 complete -c awsrole -f -a '(__awsrole_complete)'
 `;

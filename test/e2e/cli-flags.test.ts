@@ -221,3 +221,21 @@ describe('whoami with expired credentials left by use', () => {
     expect(result.stderr).toContain('  hint: they were left by an earlier use: run `awsrole use a`\n');
   });
 });
+
+describe('export --format ini --section', () => {
+  it('names the section', async () => {
+    const result = await runAwsrole(['export', 'base', '--format', 'ini', '--section', 'ci-deploy'], { env });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`[ci-deploy]\naws_access_key_id = ${alice.accessKeyId}\naws_secret_access_key = ${alice.secretAccessKey}\n`);
+  });
+
+  it.each([
+    ['a name no reader takes as one section', ['--format', 'ini', '--section', 'a b'], /--section "a b" cannot be written as a credentials-file section: the JS SDK reads a two-word section name/],
+    ['another format', ['--format', 'env', '--section', 'x'], /--section is for --format ini, not env/],
+  ])('%s: exit 2', async (_, flags, message) => {
+    const result = await runAwsrole(['export', 'base', ...flags], { env });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(message);
+  });
+});

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { complete, type CommandShape, type ValueSources } from '../../../src/completion/complete.js';
+import { complete, completeWord, type CommandShape, type ValueSources } from '../../../src/completion/complete.js';
+import { unquotePosixWord } from '../../../src/completion/run.js';
 
 const option = (names: string[], takesValue = false, choices?: string[]) => ({ names, takesValue, ...(choices ? { choices } : {}) });
 const command = (name: string, parts: Partial<CommandShape> = {}): CommandShape => ({ name, subcommands: [], options: [], arguments: [], ...parts });
@@ -11,7 +12,10 @@ const root = command('awsrole', {
       arguments: [{ name: 'profile', variadic: false }],
       options: [option(['--region'], true), option(['--shell'], true, ['bash', 'fish']), option(['--no-cache'])],
     }),
-    command('exec', { arguments: [{ name: 'profile', variadic: false }, { name: 'command', variadic: true }], options: [option(['--region'], true)] }),
+    command('exec', {
+      arguments: [{ name: 'profile', variadic: false }, { name: 'command', variadic: true }],
+      options: [option(['--region'], true), option(['--session-name'], true), option(['--mfa-command'], true)],
+    }),
     command('export', { arguments: [{ name: 'profile', variadic: false }], options: [option(['--format'], true)] }),
     command('init', { arguments: [{ name: 'shell', variadic: false }] }),
     command('cache', { subcommands: [command('list'), command('clear', { arguments: [{ name: 'profile', variadic: false }] })] }),
@@ -66,5 +70,47 @@ describe('complete', () => {
 
   it('offers nothing for an unknown subcommand', () => {
     expect(run(['frobnicate'], '')).toEqual([]);
+  });
+});
+
+describe(completeWord.name, () => {
+  const kind = (words: string[], current: string) => {
+    const completion = completeWord(root, words, current, sources);
+    return completion.kind === 'values' ? completion.values : completion.kind;
+  };
+
+  it.each([
+    ['the command exec runs, after --', ['exec', 'dev', '--'], '', 'commands'],
+    ['the command exec runs, without --', ['exec', 'dev'], 'ter', 'commands'],
+    ['its arguments', ['exec', 'dev', '--', 'terraform'], '', 'files'],
+    ['its flags too', ['exec', 'dev', 'terraform', '--region'], '-', 'files'],
+    ['a word after the last argument', ['use', 'dev'], '', 'files'],
+    ['an unknown subcommand', ['frobnicate'], '', 'files'],
+    ['an option value nothing is known about', ['exec', '--session-name'], '', 'files'],
+    ['--mfa-command: a command', ['exec', '--mfa-command'], 'yk', 'commands'],
+  ])('%s: %j', (_, words, current, expected) => {
+    expect(kind(words, current)).toBe(expected);
+  });
+
+  it('values wherever there are some, even when none matches', () => {
+    expect(kind(['use'], 'zzz')).toEqual([]);
+    expect(kind(['exec'], 'd')).toEqual(['dev']);
+    expect(kind(['exec', 'dev', '--region'], 'eu')).toEqual(['eu-west-1']);
+  });
+});
+
+describe(unquotePosixWord.name, () => {
+  it.each([
+    ['plain', 'plain'],
+    ["'my prof", 'my prof'],
+    ["'my profile'", 'my profile'],
+    ['"my pro', 'my pro'],
+    ['my\\ pro', 'my pro'],
+    ['"a\\"b"', 'a"b'],
+    ["a'b c'd", 'ab cd'],
+    ['trailing\\', 'trailing'],
+    ['', ''],
+  ])('%j → %j', (typed, word) => {
+    expect(unquotePosixWord(typed)).toBe(word);
   });
 });

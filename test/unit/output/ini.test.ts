@@ -51,6 +51,13 @@ describe.runIf(pythonHas('botocore'))('ini read back by botocore and the JS SDK'
     expect((await jsProfiles(files))[name]).toEqual(expected);
   });
 
+  it('--section names the section instead of the profile', async () => {
+    const files = writeCredentials(formatSession('ini', session('prod-admin'), { section: 'ci-deploy' }));
+    const expected = { aws_access_key_id: 'ASIAINI', aws_secret_access_key: 'se/cr+et=', aws_session_token: 'to+k/en==' };
+    expect(botocoreProfiles(files)).toEqual({ 'ci-deploy': expected });
+    expect(await jsProfiles(files)).toEqual({ 'ci-deploy': expected });
+  });
+
   it('static keys: no session token line', async () => {
     const files = writeCredentials(formatSession('ini', session('dev', 'static=', null)));
     expect(botocoreProfiles(files)).toEqual({ dev: { aws_access_key_id: 'ASIAINI', aws_secret_access_key: 'static=' } });
