@@ -1,14 +1,18 @@
 #!/usr/bin/env node
 // The awsrole command: the program bundled into dist/ by `npm run build` (scripts/build.mjs).
+// CommonJS (bin/package.json), like the bundle: Node then never starts its ES module loader.
 // V8's compile cache goes on before dist/cli.js loads, so that it covers it (src/compile-cache.ts).
-const dist = new URL('../dist/', import.meta.url).href;
+'use strict';
+let compileCache;
 try {
-  const { enableCompileCache } = await import('../dist/compile-cache.js');
-  enableCompileCache(process.env);
-  await import('../dist/cli.js');
+  compileCache = require('../dist/compile-cache.js');
 } catch (error) {
-  if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !String(error.url).startsWith(dist)) throw error;
+  if (error?.code !== 'MODULE_NOT_FOUND' || require('node:fs').existsSync(`${__dirname}/../dist/compile-cache.js`)) throw error;
   // A checkout without a build: one line instead of the loader's stack trace.
   process.stderr.write("awsrole: the program is not built (dist/ is missing): run `npm run build` in awsrole's folder\n");
   process.exitCode = 1;
+}
+if (compileCache) {
+  compileCache.enableCompileCache(process.env);
+  require('../dist/cli.js');
 }

@@ -275,8 +275,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code !== 'EPIPE') throw error;
 });
 
-// No top-level await in this file: the lazy chunks of the bundle import from dist/cli.js, and a
-// module still awaiting at its top level would make them wait for it forever (scripts/build.mjs).
+// No top-level await in this file: the bundle is CommonJS, which has none (scripts/build.mjs).
 void main();
 
 async function main(): Promise<void> {

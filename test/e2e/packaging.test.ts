@@ -60,6 +60,7 @@ describe('a checkout that was not built', () => {
     const bin = join(work, 'unbuilt/bin/awsrole.js');
     mkdirSync(join(work, 'unbuilt/bin'), { recursive: true });
     copyFileSync(AWSROLE_BIN, bin);
+    copyFileSync(join(REPO_ROOT, 'bin/package.json'), join(work, 'unbuilt/bin/package.json'));
     const result = spawnSync(process.execPath, [bin, 'use', 'ops'], { env: sandbox.env(), encoding: 'utf8' });
     expect(result.status).toBe(1);
     expect(result.stdout).toBe('');

@@ -1,4 +1,5 @@
-// Loader hooks (they run on Node's loader thread) for record-imports.mjs.
+// Loader hooks (they run on Node's loader thread) for record-imports.mjs, which uses
+// bundledModules for `require` too.
 import { appendFileSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -12,14 +13,13 @@ export function initialize(data) {
 
 export async function resolve(specifier, context, next) {
   const resolved = await next(specifier, context);
-  if (log) appendFileSync(log, `${specifier}\n${bundledModules(resolved.url).map((id) => `  ${id}\n`).join('')}`);
+  const modules = resolved.url.startsWith('file:') ? bundledModules(fileURLToPath(resolved.url)) : [];
+  if (log) appendFileSync(log, `${specifier}\n${modules.map((id) => `  ${id}\n`).join('')}`);
   return resolved;
 }
 
 /** The source modules (`src/cache/sessions.ts`, `node_modules/commander/…`) in a file of dist/. */
-function bundledModules(url) {
-  if (!url.startsWith('file:')) return [];
-  const path = fileURLToPath(url);
+export function bundledModules(path) {
   const at = path.lastIndexOf('/dist/');
   if (at < 0) return [];
   const dist = path.slice(0, at + '/dist/'.length);

@@ -1,9 +1,26 @@
 // Preloaded with `node --import` in tests: appends to the file named by AWSROLE_TEST_IMPORT_LOG
-// every module specifier that the process resolves and, under each file of the bundled dist/, the
-// source modules that file holds (indented: `  src/cache/sessions.ts`, `  node_modules/@aws-sdk/…`),
-// so a test can assert that a command never loaded the AWS SDK.
-import { register } from 'node:module';
+// every module that the process loads — `require`d (the bundle is CommonJS) or `import`ed — and,
+// under each file of the bundled dist/, the source modules that file holds (indented:
+// `  src/cache/sessions.ts`, `  node_modules/@aws-sdk/…`), so a test can assert that a command
+// never loaded the AWS SDK.
+import { appendFileSync } from 'node:fs';
+import Module, { register } from 'node:module';
+import { bundledModules } from './record-imports-hooks.mjs';
 
-register(new URL('./record-imports-hooks.mjs', import.meta.url), {
-  data: { log: process.env.AWSROLE_TEST_IMPORT_LOG },
-});
+const log = process.env.AWSROLE_TEST_IMPORT_LOG;
+
+register(new URL('./record-imports-hooks.mjs', import.meta.url), { data: { log } });
+
+const load = Module._load;
+Module._load = function recordingLoad(request, parent, isMain) {
+  if (log) {
+    let modules = [];
+    try {
+      modules = bundledModules(Module._resolveFilename(request, parent, isMain));
+    } catch {
+      // not found: `load` throws the error the program expects
+    }
+    appendFileSync(log, `${request}\n${modules.map((id) => `  ${id}\n`).join('')}`);
+  }
+  return load.apply(this, arguments);
+};
