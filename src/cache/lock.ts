@@ -18,11 +18,11 @@
  * removeIfSame too, so that it never removes a lock taken after its own was broken.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, linkSync, lstatSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, linkSync, lstatSync, openSync, renameSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AwsroleError, ExitCode } from '../errors.js';
-import { openForReading } from './atomic-file.js';
+import { openForReading, readAtMost } from './atomic-file.js';
 
 /** What a lock file holds: who holds it, to judge whether it is stale and to name it in errors. */
 export interface LockHolder {
@@ -48,6 +48,8 @@ export interface LockOptions {
 export const LOCK_DEFAULTS = { timeoutMs: 180_000, maxAgeMs: 120_000, unreadableGraceMs: 2_000 } as const;
 
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+/** A lock file holds one small JSON object; a bigger one is not read into memory. */
+const LOCK_MAX_BYTES = 64 * 1024;
 
 /** Locks this process holds, path → open descriptor of our lock file (for release at exit). */
 const held = new Map<string, number>();
@@ -143,7 +145,7 @@ function look(path: string, limits: Limits): Seen | undefined {
   const fd = openForReading(path);
   if (fd === undefined) return undefined;
   try {
-    const holder = parseHolder(readFileSync(fd, 'utf8'));
+    const holder = parseHolder(readAtMost(fd, LOCK_MAX_BYTES, path).toString('utf8'));
     // The file system's clock, not the holder's createdAt: garbage has no createdAt to trust.
     const age = Date.now() - fstatSync(fd).mtimeMs;
     const stale = holder ? age > limits.maxAgeMs || isDeadHolder(path, holder) : age > limits.unreadableGraceMs;

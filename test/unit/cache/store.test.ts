@@ -12,6 +12,8 @@ import {
   rmSync,
   statSync,
   symlinkSync,
+  truncateSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -233,6 +235,28 @@ describe(writeFileAtomic.name, () => {
     mkdirSync(join(root, 'target'));
     expect(() => writeFileAtomic(join(root, 'target'), 'x')).toThrow();
     expect(readdirSync(root)).toEqual(['target']);
+  });
+
+  it('removes the temporary files a writer killed between write and rename left (older than a minute), and no others', () => {
+    const store = openCacheStore(dir);
+    const old = (Date.now() - 5 * 60_000) / 1000;
+    const leftover = join(dir, `.${KEY}.json.0123456789abcdef.tmp`);
+    const inFlight = join(dir, `.${OTHER_KEY}.json.fedcba9876543210.tmp`); // another writer, right now
+    const notOurs = join(dir, '.notes.tmp');
+    for (const path of [leftover, inFlight, notOurs]) writeFileSync(path, 'secret', { mode: 0o600 });
+    for (const path of [leftover, notOurs]) utimesSync(path, old, old);
+    store.write(OTHER_KEY, { a: 1 });
+    expect(readdirSync(dir).sort()).toEqual([inFlight, notOurs, join(dir, `${OTHER_KEY}.json`)].map((path) => path.slice(dir.length + 1)).sort());
+  });
+
+  it('reads a huge (sparse) entry as a miss, without reading it into memory', () => {
+    const store = openCacheStore(dir);
+    store.write(KEY, { a: 1 });
+    truncateSync(join(dir, `${KEY}.json`), 1.5 * 1024 ** 3);
+    const before = process.memoryUsage().rss;
+    expect(store.read(KEY)).toBeUndefined();
+    expect(store.list()).toEqual([]);
+    expect(process.memoryUsage().rss - before).toBeLessThan(100 * 1024 ** 2);
   });
 
   /** Rewrites a large entry 200 times while a child process reads it in a tight loop. */
