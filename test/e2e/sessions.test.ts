@@ -1,7 +1,7 @@
 // Sessions end to end: the cache against moto's recorder (which STS calls were really made),
 // twenty concurrent runs, the AWS CLI's cache in both directions, and damaged cache files.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runAwsrole, runRecordingImports, startupModules } from '../support/cli.js';
@@ -198,6 +198,22 @@ describe('the session cache', () => {
     expect(result.code).toBe(0);
     expect(Date.now() - started).toBeLessThan(3000);
     for (const lock of locks) expect(existsSync(lock)).toBe(false);
+  });
+
+  it('refuses at once, with exit 3, a planted lock it cannot trust (a live pid, a future time)', async () => {
+    await runAwsrole(['use', 'a', '--shell', 'bash', '--no-cli-cache'], { env });
+    const lock = readdirSync(cacheDir()).filter((f) => f.endsWith('.json')).map((f) => join(cacheDir(), f.replace(/\.json$/, '.lock')))[0]!;
+    await runAwsrole(['cache', 'clear'], { env });
+    writeFileSync(lock, JSON.stringify({ pid: process.pid, hostname: (await import('node:os')).hostname(), createdAt: new Date().toISOString() }), { mode: 0o600 });
+    const future = Date.now() / 1000 + 86_400;
+    utimesSync(lock, future, future);
+    const started = Date.now();
+    const result = await runAwsrole(['use', 'a', '--shell', 'bash', '--no-cli-cache'], { env });
+    expect(Date.now() - started).toBeLessThan(10_000); // not the 180 s it used to wait
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain(`awsrole: the cache lock cannot be trusted: it was modified in the future`);
+    expect(result.stderr).toContain(`rm '${lock}'`);
+    rmSync(lock);
   });
 
   it('twenty runs started together make one AssumeRole per hop, and all get working credentials', async () => {
