@@ -110,6 +110,33 @@ export function openForReading(path: string): number | undefined {
   }
 }
 
+/**
+ * Why a file or directory that others could have planted or changed cannot be trusted, or
+ * undefined: it is another user's, or group or others can write it. Being readable by others is
+ * not judged here (a directory of digests, an entry the AWS CLI wrote 0644).
+ */
+export function notTrusted(stats: Stats, what: string): string | undefined {
+  const uid = process.getuid?.();
+  if (uid === undefined) return undefined; // Windows: no POSIX owner or mode bits to check
+  if (stats.uid !== uid) return `${what} belongs to uid ${stats.uid}, not to you (uid ${uid})`;
+  if ((stats.mode & 0o022) !== 0) return `${what} is writable by others (mode ${(stats.mode & 0o7777).toString(8).padStart(4, '0')})`;
+  return undefined;
+}
+
+/** Why the directory `dir` cannot be trusted (see notTrusted; also a symlink, or not a directory), or undefined. */
+export function directoryNotTrusted(dir: string): string | undefined {
+  let stats: Stats | undefined;
+  try {
+    stats = lstatSync(dir, { throwIfNoEntry: false });
+  } catch (error) {
+    return `the directory cannot be examined: ${(error as NodeJS.ErrnoException).code ?? String(error)}`;
+  }
+  if (!stats) return 'the directory does not exist';
+  if (stats.isSymbolicLink()) return 'the directory is a symlink';
+  if (!stats.isDirectory()) return 'not a directory';
+  return notTrusted(stats, 'the directory');
+}
+
 /** A regular file's text and its status, both taken from one open descriptor (no race between them). */
 export interface FileRead {
   text: string;

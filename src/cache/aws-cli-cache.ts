@@ -4,11 +4,11 @@
 // utils.py: JSONFileCache) and awscli (customizations/assumerole.py, scalarparse.py).
 
 import { createHash } from 'node:crypto';
-import { lstatSync, readdirSync, unlinkSync, type Stats } from 'node:fs';
+import { readdirSync, unlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { AssumedRole } from '../sts/types.js';
 import { timeFromParts } from '../time.js';
-import { makePrivateDirectories, readFileWithStats, writeFileAtomic } from './atomic-file.js';
+import { directoryNotTrusted, makePrivateDirectories, notTrusted, readFileWithStats, writeFileAtomic } from './atomic-file.js';
 import { assumedRoleMatches } from './role-arn.js';
 
 /** The AssumeRole arguments botocore puts in its cache key; only the ones that are configured. */
@@ -124,35 +124,13 @@ export function readAwsCliSession(dir: string, args: AwsCliCacheArgs): AwsCliRea
   };
 }
 
-/**
- * Why the cache directory cannot be trusted, or undefined when it can: a symlink, not a
- * directory, another user's, or writable by group or others (who could plant or swap entries).
- * Readable by others is accepted, as for awsrole's own cache: the names are digests.
- */
+/** Why the AWS CLI's cache directory cannot be trusted, or undefined when it can (see directoryNotTrusted). */
 export function awsCliDirectoryProblem(dir: string): string | undefined {
-  let stats: Stats | undefined;
-  try {
-    stats = lstatSync(dir, { throwIfNoEntry: false });
-  } catch (error) {
-    return `the directory cannot be examined: ${(error as NodeJS.ErrnoException).code ?? String(error)}`;
-  }
-  if (!stats) return 'the directory does not exist';
-  if (stats.isSymbolicLink()) return 'the directory is a symlink';
-  if (!stats.isDirectory()) return 'not a directory';
-  return untrusted(stats, 'the directory');
+  return directoryNotTrusted(dir);
 }
 
 function untrustedFile(stats: Stats): string | undefined {
-  return untrusted(stats, 'the entry');
-}
-
-function untrusted(stats: Stats, what: string): string | undefined {
-  const uid = process.getuid?.();
-  if (uid === undefined) return undefined; // Windows: no POSIX owner or mode bits to check
-  const mode = (stats.mode & 0o7777).toString(8).padStart(4, '0');
-  if (stats.uid !== uid) return `${what} belongs to uid ${stats.uid}, not to you (uid ${uid})`;
-  if ((stats.mode & 0o022) !== 0) return `${what} is writable by others (mode ${mode})`;
-  return undefined;
+  return notTrusted(stats, 'the entry');
 }
 
 /**

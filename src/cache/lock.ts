@@ -22,7 +22,7 @@ import { closeSync, constants, fstatSync, linkSync, lstatSync, openSync, readFil
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AwsroleError, ExitCode } from '../errors.js';
-import { openForReading, readAtMost } from './atomic-file.js';
+import { notTrusted, openForReading, readAtMost } from './atomic-file.js';
 
 /** What a lock file holds: who holds it, to judge whether it is stale and to name it in errors. */
 export interface LockHolder {
@@ -194,12 +194,7 @@ function look(path: string, limits: Limits): Seen | undefined {
  * of ours, created 0600 (the umask can only narrow that), of a few dozen bytes.
  */
 function untrusted(stats: Stats): string | undefined {
-  if (!stats.isFile()) return 'it is not a regular file';
-  const uid = process.getuid?.();
-  if (uid === undefined) return undefined; // Windows: no POSIX owner or mode bits
-  if (stats.uid !== uid) return `it belongs to uid ${stats.uid}, not to you (uid ${uid})`;
-  if ((stats.mode & 0o022) !== 0) return `others can write it (mode ${(stats.mode & 0o7777).toString(8).padStart(4, '0')})`;
-  return undefined;
+  return stats.isFile() ? notTrusted(stats, 'it') : 'it is not a regular file';
 }
 
 function glance(path: string, limits: Limits): Omit<Seen, 'fd'> | undefined {

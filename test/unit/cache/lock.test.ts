@@ -293,7 +293,7 @@ describe(`${acquireLock.name}: dead holders on Linux, and locks it cannot trust`
   it('refuses a lock others can write, or of another user', async () => {
     writeLock('{}');
     chmodSync(lockPath, 0o666);
-    expect((await refused()).message).toBe(`the cache lock cannot be trusted: others can write it (mode 0666) (${lockPath})`);
+    expect((await refused()).message).toBe(`the cache lock cannot be trusted: it is writable by others (mode 0666) (${lockPath})`);
     chmodSync(lockPath, 0o600);
     chownSync(lockPath, 65534, 65534);
     expect((await refused()).message).toMatch(/^the cache lock cannot be trusted: it belongs to uid 65534/);
