@@ -10,6 +10,8 @@ export interface HopPlace {
   of: number;
   /** Who is calling: an assumed-role ARN, or masked keys with their profile. */
   caller: string;
+  /** The hop is called with the MFA session (GetSessionToken) of this device, cached since a time or new. */
+  mfaSession?: { serial: string; cachedSince?: string };
 }
 
 /** One AssumeRole call, with an STS failure turned into awsrole's error for that hop. */
@@ -23,8 +25,24 @@ export async function callAssumeRole(
   try {
     return await sts.assumeRole(step.sts, credentials, request);
   } catch (error) {
-    throw stsError(error, 'AssumeRole', step.sts, `profile "${step.profile}", hop ${place.hop} of ${place.of}, role ${step.roleArn.value}, caller ${place.caller}`);
+    const where = `profile "${step.profile}", hop ${place.hop} of ${place.of}, role ${step.roleArn.value}`;
+    if (place.mfaSession && error instanceof StsRefusal) throw mfaSessionRefused(error, where, place.mfaSession);
+    throw stsError(error, 'AssumeRole', step.sts, `${where}, caller ${place.caller}`);
   }
+}
+
+/**
+ * The caller was the MFA session, not the long-term keys it was bought with: say so, since the
+ * keys' hint ("check the access key") sends people the wrong way. A cached session can be refused
+ * though it has not expired (revoked, the keys behind it rotated or deleted, a trust policy that
+ * limits aws:MultiFactorAuthAge): a new one, with a new code, is the fix.
+ */
+function mfaSessionRefused(error: StsRefusal, where: string, session: { serial: string; cachedSince?: string }): AwsRefusedError {
+  const which = `the MFA session of ${session.serial}${session.cachedSince ? ` (cached, obtained ${session.cachedSince})` : ''}`;
+  const hint = session.cachedSince
+    ? `get a new MFA session with a new code: run again with --refresh-mfa (or: awsrole cache clear <profile>); if STS refuses that too, ${hintFor(error.code) ?? "check the role's trust policy"}`
+    : hintFor(error.code);
+  return new AwsRefusedError(`STS refused AssumeRole with ${which}: ${error.code}: ${error.stsMessage} (${where}, caller ${which})`, hint);
 }
 
 /** Maps StsRefusal to exit 4 and StsUnreachable to exit 5, naming the action and where. */

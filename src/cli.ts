@@ -49,6 +49,7 @@ function withCredentialOptions(command: Command): Command {
     .option('--mfa-duration <duration>', 'how long one MFA code lasts (GetSessionToken), 15m to 36h', '36h')
     .option('--no-cache', 'neither read nor write cached sessions')
     .option('--refresh', 'obtain new role sessions even if cached ones are valid')
+    .option('--refresh-mfa', 'like --refresh, and a new MFA session too (asks for a new code)')
     .option('--min-ttl <duration>', 'reuse a cached session only while more than this remains', '5m')
     .option('--no-cli-cache', "don't share sessions with the AWS CLI's cache (~/.aws/cli/cache)");
 }

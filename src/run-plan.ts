@@ -1,6 +1,6 @@
 import { callAssumeRole, stsError, type HopPlace } from './assume-hop.js';
-import type { AwsCliCacheArgs } from './cache/aws-cli-cache.js';
-import { awsCliArgs, hopCacheKey, hopIdentity, keysIdentity, mfaSessionKey } from './cache/keys.js';
+import { awsCliShare, type AwsCliShare, type RoleChains } from './cache/cli-cache-trust.js';
+import { hopCacheKey, hopIdentity, keysIdentity, mfaSessionKey } from './cache/keys.js';
 import type { SessionCache } from './cache/sessions.js';
 import type { Credentials, Session } from './credentials.js';
 import { refuseStale, SOURCE_NAMES } from './fresh-credentials.js';
@@ -35,6 +35,14 @@ export interface Effects {
   minTtlSeconds: number;
   /** --refresh: obtain every role session anew (an MFA session is still reused). */
   refresh: boolean;
+  /** --refresh-mfa: obtain the MFA session anew as well (a new code is asked for); implies refresh. */
+  refreshMfa?: boolean;
+  /**
+   * Every profile chain in the user's files, by role: whether an AWS CLI cache entry can only be
+   * this chain's (cli-cache-trust.ts). Called only when such an entry is there or about to be
+   * written; without it the AWS CLI's cache is not used.
+   */
+  roleChains?: () => RoleChains;
   /** How long an MFA session (GetSessionToken) lasts. */
   mfaSessionSeconds: number;
   debug: (message: string) => void;
@@ -50,7 +58,7 @@ interface DecidedHop {
   step: AssumeRoleStep;
   durationSeconds?: number;
   key: string;
-  cliArgs: AwsCliCacheArgs;
+  cli: AwsCliShare;
   /** Long-term keys of an IAM user are the source: one MFA session can serve every such hop. */
   viaMfaSession: boolean;
 }
@@ -72,13 +80,13 @@ export async function runPlan(plan: Plan, effects: Effects): Promise<Session> {
   // When the source's identity is known up front, a cached hop means the source need not run.
   let source: SourceResult | undefined;
   const identity = knownIdentity(first, effects) ?? (source = await freshSource(first, effects)).identity;
-  const decided = decideHops(first, identity, hops, effects);
+  const decided = decideHops(plan, identity, hops, effects);
   const validUntil = new Date(effects.now().getTime() + effects.minTtlSeconds * 1000);
 
   let cached: { index: number; assumed: AssumedRole } | undefined;
-  if (effects.cache && !effects.refresh) {
+  if (effects.cache && !refreshing(effects)) {
     for (let i = decided.length - 1; i >= 0 && !cached; i--) {
-      const hit = effects.cache.findRole(decided[i]!.key, decided[i]!.cliArgs, validUntil);
+      const hit = effects.cache.findRole(decided[i]!.key, asked(decided[i]!.step), decided[i]!.cli, validUntil);
       if (hit) cached = { index: i, assumed: hit };
     }
   }
@@ -132,7 +140,8 @@ function warnIfSourceIsOwnSession(first: SourceStep, effects: Effects): void {
   );
 }
 
-function decideHops(first: SourceStep, sourceIdentity: string, hops: AssumeRoleStep[], effects: Effects): DecidedHop[] {
+function decideHops(plan: Plan, sourceIdentity: string, hops: AssumeRoleStep[], effects: Effects): DecidedHop[] {
+  const first = plan.steps[0] as SourceStep;
   let identity = sourceIdentity;
   return hops.map((step, index) => {
     const chained = index > 0 || givesRoleSession(first);
@@ -143,7 +152,7 @@ function decideHops(first: SourceStep, sourceIdentity: string, hops: AssumeRoleS
       step,
       durationSeconds,
       key,
-      cliArgs: awsCliArgs(step),
+      cli: awsCliShare(plan, index + 1, effects.roleChains),
       viaMfaSession: Boolean(step.mfaSerial) && !chained && first.kind === 'static-keys' && !first.sessionToken,
     };
   });
@@ -164,10 +173,10 @@ async function obtainRole(hop: DecidedHop, credentials: Credentials, place: HopP
   if (!cache) return assumeHop(hop, credentials, place, effects, validUntil);
   return cache.withLock(hop.key, async () => {
     // Another process may have obtained it while this one waited for the lock.
-    const fresh = effects.refresh ? undefined : cache.findRole(hop.key, hop.cliArgs, validUntil);
+    const fresh = refreshing(effects) ? undefined : cache.findRole(hop.key, asked(hop.step), hop.cli, validUntil);
     if (fresh) return fresh;
     const assumed = await assumeHop(hop, credentials, place, effects, validUntil);
-    cache.saveRole(hop.key, hop.cliArgs, hop.step.profile, assumed);
+    cache.saveRole(hop.key, hop.step.profile, hop.cli, assumed, hop.step.roleArn.value);
     return assumed;
   });
 }
@@ -179,7 +188,9 @@ async function assumeHop(hop: DecidedHop, credentials: Credentials, place: HopPl
   if (hop.durationSeconds) request.durationSeconds = hop.durationSeconds;
   let caller = credentials;
   if (step.mfaSerial && hop.viaMfaSession) {
-    caller = await mfaSession(step, credentials, effects, validUntil);
+    const session = await mfaSession(step, credentials, effects, validUntil);
+    caller = session.credentials;
+    place = { ...place, mfaSession: { serial: step.mfaSerial.value, ...(session.cachedSince ? { cachedSince: session.cachedSince } : {}) } };
   } else if (step.mfaSerial) {
     request.mfaSerial = step.mfaSerial.value;
     request.mfaCode = await effects.mfaCode(mfaRequest(step));
@@ -201,7 +212,12 @@ async function assumeHop(hop: DecidedHop, credentials: Credentials, place: HopPl
  * is then assumed with it, without another code, until it expires. Such roles are not chained,
  * so they keep durations over an hour.
  */
-async function mfaSession(step: AssumeRoleStep, longTerm: Credentials, effects: Effects, validUntil: Date): Promise<Credentials> {
+async function mfaSession(
+  step: AssumeRoleStep,
+  longTerm: Credentials,
+  effects: Effects,
+  validUntil: Date,
+): Promise<{ credentials: Credentials; cachedSince?: string }> {
   const serial = step.mfaSerial!.value;
   const key = mfaSessionKey(serial, keysIdentity(longTerm), step.sts);
   const obtain = async () => {
@@ -218,14 +234,23 @@ async function mfaSession(step: AssumeRoleStep, longTerm: Credentials, effects: 
     return session;
   };
   const { cache } = effects;
-  if (!cache) return obtain();
+  if (!cache) return { credentials: await obtain() };
   return cache.withLock(key, async () => {
-    const cached = cache.findMfaSession(key, validUntil);
-    if (cached) return cached;
+    const cached = effects.refreshMfa ? undefined : cache.findMfaSession(key, serial, validUntil);
+    if (cached) return { credentials: cached.credentials, cachedSince: cached.obtainedAt };
     const session = await obtain();
     cache.saveMfaSession(key, step.profile, serial, session);
-    return session;
+    return { credentials: session };
   });
+}
+
+/** --refresh-mfa renews the role sessions too: a role session cached is no proof the MFA session works. */
+function refreshing(effects: Effects): boolean {
+  return effects.refresh || effects.refreshMfa === true;
+}
+
+function asked(step: AssumeRoleStep): { roleArn: string; sessionName: string } {
+  return { roleArn: step.roleArn.value, sessionName: step.sessionName.value };
 }
 
 function mfaRequest(step: AssumeRoleStep): MfaCodeRequest {

@@ -4,11 +4,12 @@
 // utils.py: JSONFileCache) and awscli (customizations/assumerole.py, scalarparse.py).
 
 import { createHash } from 'node:crypto';
-import { unlinkSync } from 'node:fs';
+import { readdirSync, unlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { AssumedRole } from '../sts/types.js';
 import { timeFromParts } from '../time.js';
-import { makePrivateDirectories, readFileWithStats, writeFileAtomic } from './atomic-file.js';
+import { directoryNotTrusted, makePrivateDirectories, notTrusted, readFileWithStats, writeFileAtomic } from './atomic-file.js';
+import { assumedRoleMatches } from './role-arn.js';
 
 /** The AssumeRole arguments botocore puts in its cache key; only the ones that are configured. */
 export interface AwsCliCacheArgs {
@@ -60,30 +61,44 @@ function pythonJsonString(value: string): string {
   return `"${body}"`;
 }
 
+/** What reading the AWS CLI's cache found: a session, or why an entry there was not used. */
+export type AwsCliRead = { assumed: AssumedRole; path: string } | { ignored: string; path: string };
+
+/** An AssumeRole response is a few kilobytes; a bigger file is not one, and is not read into memory. */
+const ENTRY_MAX_BYTES = 1024 * 1024;
+
 /**
- * The cached session for `args`, or undefined when there is none usable: missing, unreadable,
- * not a regular file (a symlink is not followed), not JSON, or without all four Credentials.
- * botocore raises on some of these (a truncated file, a naive Expiration); we treat them as a miss.
+ * The cached session for `args`: undefined when there is no entry, `ignored` with the reason when
+ * there is one we do not trust or cannot use. The checks are those of awsrole's own cache
+ * (store.ts), since anyone who can write here can hand us credentials: the directory must be a
+ * real directory of ours that others cannot write, the entry a regular file of ours that others
+ * cannot write (a symlink is not followed), of a sane size, with all four Credentials, and made
+ * for the role asked for — its AssumedRoleUser.Arn names that role (and the session name, when the
+ * key holds one), so a file copied under another role's key is not served.
+ * botocore raises on some of these (a truncated file, a naive Expiration); they are a miss here.
  * The expiry is returned as found: the caller decides whether enough time remains (botocore
  * reuses an entry only while >= 15 minutes remain: CachedCredentialFetcher._is_expired).
  */
-export function readAwsCliSession(dir: string, args: AwsCliCacheArgs): { assumed: AssumedRole; path: string } | undefined {
+export function readAwsCliSession(dir: string, args: AwsCliCacheArgs): AwsCliRead | undefined {
   const path = cachePath(dir, args);
+  const ignored = (why: string) => ({ ignored: why, path });
   let text: string;
   try {
     // Never follows a symlink, never blocks on a FIFO, throws for anything but a regular file.
-    const file = readFileWithStats(path);
+    const file = readFileWithStats(path, ENTRY_MAX_BYTES);
     if (!file) return undefined;
+    const distrust = awsCliDirectoryProblem(dir) ?? untrustedFile(file.stats);
+    if (distrust) return ignored(distrust);
     text = file.text;
-  } catch {
-    return undefined;
+  } catch (error) {
+    return ignored(`unreadable: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
 
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch {
-    return undefined;
+    return ignored('not JSON');
   }
   const creds = field(data, 'Credentials');
   const accessKeyId = field(creds, 'AccessKeyId');
@@ -91,18 +106,31 @@ export function readAwsCliSession(dir: string, args: AwsCliCacheArgs): { assumed
   const sessionToken = field(creds, 'SessionToken');
   const expirationText = field(creds, 'Expiration');
   if (!nonEmpty(accessKeyId) || !nonEmpty(secretAccessKey) || !nonEmpty(sessionToken) || typeof expirationText !== 'string') {
-    return undefined;
+    return ignored('not a complete set of credentials');
   }
   const expiration = parseExpiration(expirationText);
-  if (!expiration) return undefined;
+  if (!expiration) return ignored(`an Expiration we cannot read: ${JSON.stringify(expirationText.slice(0, 40))}`);
   const arn = field(field(data, 'AssumedRoleUser'), 'Arn');
+  if (typeof arn !== 'string' || !assumedRoleMatches(arn, args.RoleArn, args.RoleSessionName || undefined)) {
+    const found = typeof arn === 'string' ? `is for ${JSON.stringify(arn.slice(0, 200))}` : 'does not say which role it is for';
+    return ignored(`the session ${found}, not for ${args.RoleArn}${args.RoleSessionName ? ` with session name ${args.RoleSessionName}` : ''}`);
+  }
   return {
     assumed: {
       credentials: { accessKeyId, secretAccessKey, sessionToken, expiration },
-      assumedRoleArn: typeof arn === 'string' ? arn : '',
+      assumedRoleArn: arn,
     },
     path,
   };
+}
+
+/** Why the AWS CLI's cache directory cannot be trusted, or undefined when it can (see directoryNotTrusted). */
+export function awsCliDirectoryProblem(dir: string): string | undefined {
+  return directoryNotTrusted(dir);
+}
+
+function untrustedFile(stats: Stats): string | undefined {
+  return notTrusted(stats, 'the entry');
 }
 
 /**
@@ -121,7 +149,7 @@ export function readAwsCliSession(dir: string, args: AwsCliCacheArgs): { assumed
  * a symlink at the target rather than writing through it. An existing directory is left as it is.
  * Throws on I/O errors: the caller decides whether a cache failure matters.
  */
-export function writeAwsCliSession(dir: string, args: AwsCliCacheArgs, assumed: AssumedRole): void {
+export function writeAwsCliSession(dir: string, args: AwsCliCacheArgs, assumed: AssumedRole, profile: string): void {
   const { accessKeyId, secretAccessKey, sessionToken, expiration } = assumed.credentials;
   const accountId = /^arn:[^:]+:sts::(\d{12}):/.exec(assumed.assumedRoleArn)?.[1];
   const response = {
@@ -133,10 +161,50 @@ export function writeAwsCliSession(dir: string, args: AwsCliCacheArgs, assumed: 
       ...(accountId ? { AccountId: accountId } : {}),
     },
     ...(assumed.assumedRoleArn ? { AssumedRoleUser: { Arn: assumed.assumedRoleArn } } : {}),
+    [WRITER]: { profile },
   };
 
   makePrivateDirectories(dir);
+  const problem = awsCliDirectoryProblem(dir);
+  if (problem) throw new Error(problem);
   writeFileAtomic(cachePath(dir, args), JSON.stringify(response));
+}
+
+/**
+ * Marks the entries awsrole writes, with the profile they were obtained for, so that `cache clear`
+ * finds every one (whatever key it has) and never removes one the AWS CLI wrote. botocore reads
+ * only Credentials from an entry; other members are ignored (CachedCredentialFetcher).
+ */
+const WRITER = 'AwsroleWrittenFor';
+
+/**
+ * Removes the entries awsrole wrote (for `profile`, or for any profile), and says how many. Only
+ * regular files of ours are read; a file that cannot be read or parsed is left alone.
+ */
+export function removeAwsCliSessionsWrittenBy(dir: string, profile: string | undefined): number {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return 0; // no cache, or not one we can read: nothing of ours to remove
+  }
+  let removed = 0;
+  for (const name of names) {
+    if (!/^[0-9a-f]{40}\.json$/.test(name)) continue;
+    const path = join(dir, name);
+    try {
+      const file = readFileWithStats(path, ENTRY_MAX_BYTES);
+      if (!file || untrustedFile(file.stats)) continue;
+      const writer = field(JSON.parse(file.text), WRITER);
+      const writtenFor = field(writer, 'profile');
+      if (typeof writtenFor !== 'string' || (profile !== undefined && writtenFor !== profile)) continue;
+      unlinkSync(path);
+      removed++;
+    } catch {
+      // Unreadable, not JSON, or gone meanwhile: not ours to judge.
+    }
+  }
+  return removed;
 }
 
 /** Deletes the cached session for `args` (a symlink there is removed, not followed). True if one was there. */

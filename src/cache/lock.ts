@@ -22,13 +22,18 @@ import { closeSync, constants, fstatSync, linkSync, lstatSync, openSync, readFil
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AwsroleError, ExitCode } from '../errors.js';
-import { openForReading } from './atomic-file.js';
+import { notTrusted, openForReading, readAtMost } from './atomic-file.js';
 
 /** What a lock file holds: who holds it, to judge whether it is stale and to name it in errors. */
 export interface LockHolder {
   pid: number;
   hostname: string;
   createdAt: string;
+  /**
+   * On Linux, the holder's start time (field 22 of /proc/<pid>/stat, clock ticks since boot): a
+   * live process with the same pid but another start time is not the holder (pids are reused).
+   */
+  startTime?: string;
 }
 
 /** Removes the lock if it is still ours. Never throws: a lock left behind is stale once we exit. */
@@ -45,9 +50,19 @@ export interface LockOptions {
   onWait?: (holder: LockHolder | undefined, path: string) => void;
 }
 
-export const LOCK_DEFAULTS = { timeoutMs: 180_000, maxAgeMs: 120_000, unreadableGraceMs: 2_000 } as const;
+/**
+ * A holder makes at most a few STS calls (each bounded by its own timeout) and may wait for an MFA
+ * code: after maxAgeMs its lock is abandoned whoever holds it, so a waiter never waits longer than
+ * that (plus a margin for the breaking itself) on a lock it can trust.
+ */
+export const LOCK_DEFAULTS = { timeoutMs: 130_000, maxAgeMs: 120_000, unreadableGraceMs: 2_000 } as const;
+
+/** A lock file this far in the future was not written by a holder on this clock. */
+const FUTURE_SKEW_MS = 60_000;
 
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+/** A lock file holds one small JSON object; a bigger one is not read into memory. */
+const LOCK_MAX_BYTES = 64 * 1024;
 
 /** Locks this process holds, path → open descriptor of our lock file (for release at exit). */
 const held = new Map<string, number>();
@@ -81,7 +96,8 @@ function tryCreate(path: string): number | undefined {
     throw error;
   }
   try {
-    const holder: LockHolder = { pid: process.pid, hostname: hostname(), createdAt: new Date().toISOString() };
+    const startTime = processStartTime(process.pid);
+    const holder: LockHolder = { pid: process.pid, hostname: hostname(), createdAt: new Date().toISOString(), ...(startTime ? { startTime } : {}) };
     writeFileSync(fd, JSON.stringify(holder));
     return fd;
   } catch (error) {
@@ -138,20 +154,47 @@ interface Seen {
   stale: boolean;
 }
 
-/** Judges the lock file at `path`, keeping it open (see removeIfSame); undefined when it is gone. */
+/**
+ * Judges the lock file at `path`, keeping it open (see removeIfSame); undefined when it is gone.
+ * Throws UntrustedLock for a file no awsrole could have left there (see untrusted()).
+ */
 function look(path: string, limits: Limits): Seen | undefined {
-  const fd = openForReading(path);
+  let fd: number | undefined;
+  try {
+    fd = openForReading(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw untrustedLock(path, code === 'ELOOP' ? 'it is a symlink' : `it cannot be opened (${code ?? String(error)})`);
+  }
   if (fd === undefined) return undefined;
   try {
-    const holder = parseHolder(readFileSync(fd, 'utf8'));
+    const stats = fstatSync(fd);
+    const problem = untrusted(stats);
+    if (problem) throw untrustedLock(path, problem);
+    let text: string;
+    try {
+      text = readAtMost(fd, LOCK_MAX_BYTES, path).toString('utf8');
+    } catch (error) {
+      throw untrustedLock(path, (error as Error).message.replace(` (${path})`, ''));
+    }
+    const holder = parseHolder(text);
     // The file system's clock, not the holder's createdAt: garbage has no createdAt to trust.
-    const age = Date.now() - fstatSync(fd).mtimeMs;
+    const age = Date.now() - stats.mtimeMs;
+    if (age < -FUTURE_SKEW_MS) throw untrustedLock(path, `it was modified in the future (${new Date(stats.mtimeMs).toISOString()})`, holder);
     const stale = holder ? age > limits.maxAgeMs || isDeadHolder(path, holder) : age > limits.unreadableGraceMs;
     return { fd, holder, stale };
   } catch (error) {
     closeSync(fd);
     throw error;
   }
+}
+
+/**
+ * Why no awsrole could have left this lock file, or undefined. Our lock files are regular files
+ * of ours, created 0600 (the umask can only narrow that), of a few dozen bytes.
+ */
+function untrusted(stats: Stats): string | undefined {
+  return stats.isFile() ? notTrusted(stats, 'it') : 'it is not a regular file';
 }
 
 function glance(path: string, limits: Limits): Omit<Seen, 'fd'> | undefined {
@@ -164,7 +207,9 @@ function parseHolder(text: string): LockHolder | undefined {
   try {
     const value = JSON.parse(text) as Partial<LockHolder> | null;
     if (!value || !Number.isSafeInteger(value.pid) || value.pid! <= 0) return undefined;
-    return { pid: value.pid!, hostname: String(value.hostname ?? ''), createdAt: String(value.createdAt ?? '') };
+    const holder: LockHolder = { pid: value.pid!, hostname: String(value.hostname ?? ''), createdAt: String(value.createdAt ?? '') };
+    if (typeof value.startTime === 'string') holder.startTime = value.startTime;
+    return holder;
   } catch {
     return undefined;
   }
@@ -178,6 +223,16 @@ function parseHolder(text: string): LockHolder | undefined {
 function isDeadHolder(path: string, holder: LockHolder): boolean {
   if (holder.hostname !== hostname()) return false;
   if (holder.pid === process.pid) return !held.has(path);
+  const status = linuxProcessStatus(holder.pid);
+  if (status === 'gone') return true;
+  if (status) {
+    // A zombie (killed, its parent has not reaped it yet) still answers kill(pid, 0): it is dead.
+    if (status.state === 'Z' || status.state === 'X') return true;
+    // Another process now has the pid.
+    if (holder.startTime !== undefined) return holder.startTime !== status.startTime;
+    // Every awsrole on Linux records its start time: a live pid without one was not written by a holder.
+    throw untrustedLock(path, `it names pid ${holder.pid}, which is alive, but not its start time as awsrole records it`, holder);
+  }
   try {
     process.kill(holder.pid, 0);
     return false;
@@ -290,11 +345,49 @@ function unwatchSignals(): void {
   signalsWatched = false;
 }
 
+/**
+ * On Linux, a process's state and start time from /proc/<pid>/stat: 'gone' when there is no such
+ * process, undefined when /proc cannot tell (not Linux, or /proc mounted with hidepid).
+ * The command name (field 2) is in parentheses and may itself hold spaces and ')': the fields
+ * are counted after the last ')'. State is field 3, start time field 22 (proc(5)).
+ */
+function linuxProcessStatus(pid: number): { state: string; startTime: string } | 'gone' | undefined {
+  if (process.platform !== 'linux') return undefined;
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'gone' : undefined;
+  }
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  const [state, startTime] = [fields[0], fields[19]];
+  return state && startTime ? { state, startTime } : undefined;
+}
+
+function processStartTime(pid: number): string | undefined {
+  const status = linuxProcessStatus(pid);
+  return typeof status === 'object' ? status.startTime : undefined;
+}
+
+/** Thrown for a lock file that no awsrole holder could have left: exit 3, like an untrusted cache directory. */
+function untrustedLock(path: string, why: string, holder?: LockHolder): AwsroleError {
+  const who = holder ? ` (it names pid ${holder.pid} on ${holder.hostname || 'an unknown host'})` : '';
+  return new AwsroleError(
+    `the cache lock cannot be trusted: ${why}${who} (${path})`,
+    ExitCode.config,
+    `if no other awsrole is running, remove it: rm ${shellQuoted(path)}; or run with --no-cache`,
+  );
+}
+
+function shellQuoted(path: string): string {
+  return `'${path.replaceAll("'", `'\\''`)}'`;
+}
+
 function timedOut(path: string, holder: LockHolder | undefined, timeoutMs: number): AwsroleError {
   const who = holder ? `pid ${holder.pid} on ${holder.hostname || 'an unknown host'}, since ${holder.createdAt || 'an unknown time'}` : 'holder unknown';
   return new AwsroleError(
     `gave up after ${Math.round(timeoutMs / 1000)} s waiting for the cache lock that another process holds (${who}) (${path})`,
-    ExitCode.unexpected,
-    `if no other awsrole is running, remove the lock: rm '${path.replaceAll("'", `'\\''`)}'; or run with --no-cache`,
+    ExitCode.config,
+    `if no other awsrole is running, remove the lock: rm ${shellQuoted(path)}; or run with --no-cache`,
   );
 }

@@ -1,5 +1,7 @@
 import type { AssumedRole } from '../sts/types.js';
-import { readAwsCliSession, removeAwsCliSession, writeAwsCliSession, type AwsCliCacheArgs } from './aws-cli-cache.js';
+import { readAwsCliSession, removeAwsCliSession, removeAwsCliSessionsWrittenBy, writeAwsCliSession, type AwsCliCacheArgs } from './aws-cli-cache.js';
+import type { AwsCliShare } from './cli-cache-trust.js';
+import { assumedRoleMatches } from './role-arn.js';
 import { openCacheStore, type CacheStore } from './store.js';
 
 /** What an entry of awsrole's own cache holds. Listed by `cache list` without the secrets. */
@@ -19,6 +21,12 @@ export interface SessionEntry {
   obtainedAt: string;
 }
 
+/** An MFA session from the cache, with when it was obtained (to name it if STS refuses it). */
+export interface CachedMfaSession {
+  credentials: AssumedRole['credentials'];
+  obtainedAt: string;
+}
+
 export interface SessionCacheOptions {
   dir: string;
   /** The AWS CLI's cache directory, to share assume-role sessions with it; undefined turns that off. */
@@ -29,10 +37,18 @@ export interface SessionCacheOptions {
   warn: (message: string) => void;
 }
 
+/** What a cached role session must be: the role and the session name asked for. */
+export interface RoleAsked {
+  roleArn: string;
+  sessionName: string;
+}
+
 /**
  * Sessions by key, in awsrole's own store and, for assume-role hops, the AWS CLI's cache too: a
- * session either tool obtained serves the other. Reading the CLI's cache trusts its weaker key
- * (no source identity, no endpoint), exactly as the CLI itself does.
+ * session either tool obtained serves the other. The CLI's key is weaker (no source identity, no
+ * endpoint), so an entry there is used and written only as cli-cache-trust.ts allows, and only
+ * after the same checks as our own (aws-cli-cache.ts). An entry of either cache is served only if
+ * it is for the role asked for (from the assumed-role ARN STS gave) and not about to expire.
  */
 export class SessionCache {
   private readonly store: CacheStore;
@@ -46,25 +62,64 @@ export class SessionCache {
     });
   }
 
-  findRole(key: string, cliArgs: AwsCliCacheArgs, validUntil: Date): AssumedRole | undefined {
+  findRole(key: string, asked: RoleAsked, cli: AwsCliShare, validUntil: Date): AssumedRole | undefined {
     const own = this.readEntry(key, 'assume-role', validUntil);
-    if (own) return { credentials: toCredentials(own), assumedRoleArn: own.assumedRoleArn };
-    if (!this.options.awsCliDir) return undefined;
-    const shared = readAwsCliSession(this.options.awsCliDir, cliArgs);
-    if (!shared || shared.assumed.credentials.expiration <= validUntil) return undefined;
+    if (own) {
+      if (own.subject === asked.roleArn && assumedRoleMatches(own.assumedRoleArn, asked.roleArn, asked.sessionName)) {
+        return { credentials: toCredentials(own), assumedRoleArn: own.assumedRoleArn };
+      }
+      this.options.debug(`cache: ignoring the entry ${key}: it holds a session of ${own.assumedRoleArn || own.subject}, not of ${asked.roleArn} (${asked.sessionName})`);
+    }
+    const { awsCliDir } = this.options;
+    if (!awsCliDir) return undefined;
+    if ('refused' in cli.args) {
+      this.options.debug(`cache: not using the AWS CLI's cache for ${asked.roleArn}: ${cli.args.refused}`);
+      return undefined;
+    }
+    const shared = readAwsCliSession(awsCliDir, cli.args);
+    if (!shared) return undefined;
+    if ('ignored' in shared) {
+      this.options.debug(`cache: ignoring the AWS CLI's entry ${shared.path}: ${shared.ignored}`);
+      return undefined;
+    }
+    if (shared.assumed.credentials.expiration <= validUntil) {
+      this.options.debug(`cache: the AWS CLI's session ${shared.path} expires ${shared.assumed.credentials.expiration.toISOString()}: too soon to reuse`);
+      return undefined;
+    }
+    const ambiguity = cli.ambiguity();
+    if (ambiguity) {
+      this.options.debug(`cache: ignoring the AWS CLI's entry ${shared.path}: ${ambiguity}`);
+      return undefined;
+    }
     this.options.debug(`cache: using the AWS CLI's session ${shared.path}`);
     return shared.assumed;
   }
 
-  saveRole(key: string, cliArgs: AwsCliCacheArgs, profile: string, assumed: AssumedRole): void {
-    this.writeEntry(key, 'assume-role', profile, cliArgs.RoleArn, assumed.credentials, assumed.assumedRoleArn);
+  saveRole(key: string, profile: string, cli: AwsCliShare, assumed: AssumedRole, roleArn: string): void {
+    this.writeEntry(key, 'assume-role', profile, roleArn, assumed.credentials, assumed.assumedRoleArn);
     const { awsCliDir } = this.options;
-    if (awsCliDir) this.saving(`the AWS CLI's cache ${awsCliDir}`, () => writeAwsCliSession(awsCliDir, cliArgs, assumed));
+    if (!awsCliDir) return;
+    const { args } = cli;
+    if ('refused' in args) {
+      this.options.debug(`cache: not saving the session in the AWS CLI's cache: ${args.refused}`);
+      return;
+    }
+    const ambiguity = cli.ambiguity();
+    if (ambiguity) {
+      this.options.debug(`cache: not saving the session in the AWS CLI's cache: ${ambiguity}`);
+      return;
+    }
+    this.saving(`the AWS CLI's cache ${awsCliDir}`, () => writeAwsCliSession(awsCliDir, args, assumed, profile));
   }
 
-  findMfaSession(key: string, validUntil: Date): AssumedRole['credentials'] | undefined {
+  findMfaSession(key: string, serial: string, validUntil: Date): CachedMfaSession | undefined {
     const entry = this.readEntry(key, 'mfa-session', validUntil);
-    return entry && toCredentials(entry);
+    if (!entry) return undefined;
+    if (entry.subject !== serial) {
+      this.options.debug(`cache: ignoring the entry ${key}: it holds the MFA session of ${entry.subject}, not of ${serial}`);
+      return undefined;
+    }
+    return { credentials: toCredentials(entry), obtainedAt: entry.obtainedAt };
   }
 
   saveMfaSession(key: string, profile: string, serial: string, credentials: AssumedRole['credentials']): void {
@@ -86,6 +141,11 @@ export class SessionCache {
   /** Removes the AWS CLI's entry for these arguments, if sharing is on and there is one. */
   removeAwsCli(args: AwsCliCacheArgs): boolean {
     return this.options.awsCliDir ? removeAwsCliSession(this.options.awsCliDir, args) : false;
+  }
+
+  /** Removes every AWS CLI cache entry awsrole wrote for `profile` (or for any profile), if sharing is on. */
+  removeAwsCliWrittenBy(profile: string | undefined): number {
+    return this.options.awsCliDir ? removeAwsCliSessionsWrittenBy(this.options.awsCliDir, profile) : 0;
   }
 
   withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {

@@ -39,6 +39,8 @@ export interface CacheStoreOptions {
 /** Keys are digests made by the caller; anything else is a programming error, and never a path. */
 const KEY = /^[0-9a-f]{1,128}$/;
 const ENTRY_FILE = /^([0-9a-f]{1,128})\.json$/;
+/** A session is a few kilobytes; anything past this is not one, and is not read into memory. */
+export const ENTRY_MAX_BYTES = 1024 * 1024;
 
 export function openCacheStore(dir: string, options: CacheStoreOptions = {}): CacheStore {
   const root = resolve(dir);
@@ -91,7 +93,7 @@ export function openCacheStore(dir: string, options: CacheStoreOptions = {}): Ca
  */
 function readEntry(path: string): unknown | undefined {
   try {
-    const file = readFileWithStats(path); // never follows a symlink; throws for one
+    const file = readFileWithStats(path, ENTRY_MAX_BYTES); // never follows a symlink; throws for one, and for a huge file
     if (!file || !isPrivate(file.stats)) return undefined;
     return JSON.parse(file.text) as unknown;
   } catch {

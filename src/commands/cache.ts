@@ -56,17 +56,17 @@ function formatLeft(seconds: number): string {
 }
 
 /**
- * Removes cached sessions: those a profile's hops produced (or every one), in awsrole's cache and
- * the matching entries of the AWS CLI's cache, so that the next run really obtains new ones.
+ * Removes cached sessions: those a profile's hops produced and the MFA session that serves it (or
+ * every one), in awsrole's cache; and in the AWS CLI's cache every entry awsrole wrote for it
+ * (whatever flags made its key), plus the entry the AWS CLI itself would use for the profile, so
+ * that the next run really obtains new ones.
  */
 export function cacheClearCommand(profile: string | undefined, options: { cliCache?: boolean }, context: CommandContext): void {
   const cache = openCache(context, options.cliCache);
-  let removed = 0;
-  for (const { key, entry } of cache.entries()) {
-    if (profile === undefined || entry.profile === profile) removed += Number(cache.remove(key));
-  }
   const config = loadConfig(context.env);
   const names = profile === undefined ? [...config.profiles.keys()] : [profile];
+  const mfaSerials = new Set<string>();
+  const cliArgs = [];
   for (const name of names) {
     let plan;
     try {
@@ -77,8 +77,16 @@ export function cacheClearCommand(profile: string | undefined, options: { cliCac
       context.debug(`cache clear: skipping profile ${name}: ${(error as Error).message}`);
       continue;
     }
+    for (const step of plan.steps) if (step.kind === 'assume-role' && step.mfaSerial) mfaSerials.add(step.mfaSerial.value);
     const last = plan.steps.at(-1);
-    if (last?.kind === 'assume-role' && last.profile === name) removed += Number(cache.removeAwsCli(awsCliArgs(last)));
+    if (last?.kind === 'assume-role' && last.profile === name) cliArgs.push(awsCliArgs(last));
   }
+  let removed = 0;
+  for (const { key, entry } of cache.entries()) {
+    const serves = entry.kind === 'mfa-session' ? mfaSerials.has(entry.subject) : entry.profile === profile;
+    if (profile === undefined || serves) removed += Number(cache.remove(key));
+  }
+  removed += cache.removeAwsCliWrittenBy(profile);
+  for (const args of cliArgs) removed += Number(cache.removeAwsCli(args));
   context.info(`removed ${removed} cached session${removed === 1 ? '' : 's'}`);
 }

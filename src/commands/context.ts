@@ -28,5 +28,7 @@ export interface CredentialOptions {
   /** false with --no-cli-cache. */
   cliCache?: boolean;
   refresh?: boolean;
+  /** --refresh-mfa: a new MFA session (and new role sessions) even if the cached ones are valid. */
+  refreshMfa?: boolean;
   minTtl?: string;
 }

@@ -46,7 +46,7 @@ export async function execWithServer(
   // The first run may show a spinner and obey --refresh; the renewals run while the child owns the
   // terminal: no spinner, cache first. Both treat a session as spent once inside the window.
   const first = { ...effectsFor(options, context), minTtlSeconds: settings.windowSeconds };
-  const later = { ...effectsFor({ ...options, quiet: true, refresh: false }, context), minTtlSeconds: settings.windowSeconds };
+  const later = { ...effectsFor({ ...options, quiet: true, refresh: false, refreshMfa: false }, context), minTtlSeconds: settings.windowSeconds };
   let runs = 0;
   const server = await startCredentialServer(() => runPlan(plan, runs++ === 0 ? first : later), settings, {
     now: () => new Date(),

@@ -1,4 +1,5 @@
 import { userInfo } from 'node:os';
+import { roleChains, type RoleChains } from '../cache/cli-cache-trust.js';
 import { SessionCache } from '../cache/sessions.js';
 import { loadConfig } from '../config/load.js';
 import type { Session } from '../credentials.js';
@@ -77,6 +78,7 @@ export function effectsFor(options: CredentialOptions & { quiet?: boolean }, con
     now,
     minTtlSeconds: options.minTtl ? parseSeconds(options.minTtl, '--min-ttl') : DEFAULT_MIN_TTL_SECONDS,
     refresh: options.refresh ?? false,
+    refreshMfa: options.refreshMfa ?? false,
     mfaSessionSeconds,
     debug: context.debug,
     warn: context.warn,
@@ -86,8 +88,24 @@ export function effectsFor(options: CredentialOptions & { quiet?: boolean }, con
   if (options.cache !== false) {
     const awsCliDir = options.cliCache === false ? undefined : awsCliCacheDirectory(env);
     effects.cache = new SessionCache({ dir: cacheDirectory(env), awsCliDir, now, debug: context.debug, warn: context.warn });
+    let chains: RoleChains | undefined;
+    effects.roleChains = () => (chains ??= everyRoleChain(context));
   }
   return effects;
+}
+
+/** The chains of every profile that resolves (with no flags: as the AWS CLI would run them). */
+function everyRoleChain(context: CommandContext): RoleChains {
+  const config = loadConfig(context.env);
+  const resolveContext = { config, env: context.env, localUser: () => userInfo().username };
+  const plans = [...config.profiles.keys()].flatMap((name) => {
+    try {
+      return [resolvePlan(resolveContext, name)];
+    } catch {
+      return []; // a broken profile runs no chain
+    }
+  });
+  return roleChains(plans);
 }
 
 /** AWSROLE_STS_TIMEOUT: seconds one STS attempt may take (default 10). */

@@ -22,7 +22,7 @@ export async function serveCommand(profile: string, options: ServeOptions, conte
   const plan = planFor(profile, options, context);
   const settings = serverSettings(options, context);
   const first = { ...effectsFor(options, context), minTtlSeconds: settings.windowSeconds };
-  const later = { ...effectsFor({ ...options, quiet: true, refresh: false }, context), minTtlSeconds: settings.windowSeconds };
+  const later = { ...effectsFor({ ...options, quiet: true, refresh: false, refreshMfa: false }, context), minTtlSeconds: settings.windowSeconds };
   let runs = 0;
   const server = await startCredentialServer(() => runPlan(plan, runs++ === 0 ? first : later), settings, {
     now: () => new Date(),

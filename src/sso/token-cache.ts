@@ -4,9 +4,8 @@
 // botocore's utils.py SSOTokenFetcher; customizations/sso/utils.py do_sso_login).
 
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makePrivateDirectories, writeFileAtomic } from '../cache/atomic-file.js';
+import { directoryNotTrusted, makePrivateDirectories, notTrusted, readFileWithStats, writeFileAtomic } from '../cache/atomic-file.js';
 import { homeDirectory, type Env } from '../env.js';
 import { ConfigError } from '../errors.js';
 import { pythonJsonDumps, type PythonJson } from './python-json.js';
@@ -61,7 +60,36 @@ export type TokenLookup =
   /** There, but not a token botocore could use either; `reason` names no secret. */
   | { status: 'unusable'; path: string; reason: string };
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** A token or registration is a few kilobytes; a bigger file is not one, and is not read into memory. */
+const FILE_MAX_BYTES = 1024 * 1024;
+
+/**
+ * A cache file's text, with the checks of awsrole's own cache: the directory and the file must be
+ * the user's and closed to writers other than the user, the file a regular one (a symlink is not
+ * followed, a FIFO does not block) of a sane size: a token someone else planted would sign the
+ * user in to an account of their choosing. Undefined when there is no file; throws an Error with
+ * the reason (and the errno code, for permission errors) otherwise.
+ */
+function readCacheFile(dir: string, path: string): string | undefined {
+  let file;
+  try {
+    file = readFileWithStats(path, FILE_MAX_BYTES);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const message = (error as Error).message.replace(` (${path})`, '');
+    const reason =
+      code === 'ELOOP' ? 'it is a symlink'
+      : message.startsWith('not a regular file') ? 'it is not a regular file'
+      : message.startsWith('larger than') ? `it is ${message}`
+      : error instanceof TypeError ? 'it is not UTF-8 text'
+      : code ? `cannot be read (${code})` : message;
+    throw Object.assign(new Error(reason), { code });
+  }
+  if (!file) return undefined;
+  const distrust = directoryNotTrusted(dir) ?? notTrusted(file.stats, 'it');
+  if (distrust) throw new Error(`${distrust}: it could have been planted`);
+  return file.text;
+}
 
 /**
  * The token file for `name`. A missing file is `missing`; a file that is not JSON, or lacks
@@ -71,17 +99,17 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  */
 export function readToken(dir: string, name: TokenName): TokenLookup {
   const path = tokenFilePath(dir, name);
-  let text: string;
+  let text: string | undefined;
   try {
-    text = utf8.decode(readFileSync(path));
+    text = readCacheFile(dir, path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { status: 'missing', path };
     if (code === 'EACCES' || code === 'EPERM') {
       throw new ConfigError(`cannot read the IAM Identity Center token file: permission denied (${path})`, 'fix its owner or mode (0600, yours)');
     }
-    return { status: 'unusable', path, reason: code === 'EISDIR' ? 'it is a directory' : code ? `cannot be read (${code})` : 'it is not UTF-8 text' };
+    return { status: 'unusable', path, reason: (error as Error).message };
   }
+  if (text === undefined) return { status: 'missing', path };
   const parsed = parseToken(text);
   return typeof parsed === 'string' ? { status: 'unusable', path, reason: parsed } : { status: 'found', path, token: parsed };
 }
@@ -184,7 +212,9 @@ export function registrationFilePath(dir: string, name: RegistrationName): strin
 export function readRegistration(dir: string, name: RegistrationName): ClientRegistration | undefined {
   let value: unknown;
   try {
-    value = JSON.parse(utf8.decode(readFileSync(registrationFilePath(dir, name))));
+    const text = readCacheFile(dir, registrationFilePath(dir, name));
+    if (text === undefined) return undefined;
+    value = JSON.parse(text);
   } catch {
     return undefined;
   }

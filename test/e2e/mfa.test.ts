@@ -117,3 +117,32 @@ describe('one MFA code for every role that shares the device', () => {
     }
   });
 });
+
+describe('renewing and clearing the MFA session', () => {
+  it('--refresh-mfa asks for a new code and renews the MFA session and the role session', async () => {
+    expect((await runAwsrole(['use', 'r1', '--shell', 'bash', '--mfa-code', '123456'], { env })).code).toBe(0);
+    await moto.startRecording();
+    const refreshed = await runAwsrole(['use', 'r1', '--shell', 'bash', '--refresh-mfa', '--mfa-code', '654321'], { env });
+    expect(refreshed.stderr).toBe('');
+    expect(refreshed.code).toBe(0);
+    expect(await stsCalls()).toEqual([
+      { action: 'GetSessionToken', role: undefined, serial: SERIAL, code: '654321', duration: '129600' },
+      { action: 'AssumeRole', role: 'R1', serial: undefined, code: undefined, duration: '7200' },
+    ]);
+    // --refresh alone renews the role session with the MFA session it has: no code needed.
+    await moto.startRecording();
+    const again = withoutTerminal(['use', 'r1', '--shell', 'bash', '--refresh']);
+    expect(again.status).toBe(0);
+    expect((await stsCalls()).map((call) => call.action)).toEqual(['AssumeRole']);
+  });
+
+  it('cache clear <profile> removes the MFA session that serves it: the next use needs a code', async () => {
+    expect((await runAwsrole(['use', 'r1', '--shell', 'bash', '--mfa-code', '123456'], { env })).code).toBe(0);
+    const clear = await runAwsrole(['cache', 'clear', 'r2'], { env }); // r2 shares r1's device
+    expect(clear.code).toBe(0);
+    expect(clear.stderr).toBe('awsrole: removed 1 cached session\n');
+    const after = withoutTerminal(['use', 'r2', '--shell', 'bash']);
+    expect(after.status).toBe(2);
+    expect(after.stderr).toMatch(/--mfa-code/);
+  });
+});

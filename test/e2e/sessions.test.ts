@@ -1,7 +1,7 @@
 // Sessions end to end: the cache against moto's recorder (which STS calls were really made),
 // twenty concurrent runs, the AWS CLI's cache in both directions, and damaged cache files.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runAwsrole, runRecordingImports, startupModules } from '../support/cli.js';
@@ -10,6 +10,7 @@ import { createSandbox, type Sandbox } from '../support/sandbox.js';
 
 let moto: MotoServer;
 let alice: UserCredentials;
+let bob: UserCredentials;
 let sandbox: Sandbox;
 let env: Record<string, string>;
 const roleArn = (name: string) => `arn:aws:iam::123456789012:role/${name}`;
@@ -22,9 +23,15 @@ beforeAll(async () => {
   const a = await moto.createRole('A', { trust: [alice.arn] });
   const b = await moto.createRole('B', { trust: [a.arn] });
   await moto.createRole('C', { trust: [b.arn] });
+  // Issue 9 §4: two profiles name the same role through different users; only alice may assume it.
+  bob = await moto.createUser('bob');
+  await moto.createRole('Prod', { trust: [alice.arn] });
   await moto.enableAuth();
   sandbox = createSandbox();
-  sandbox.writeCredentials(`[base]\naws_access_key_id = ${alice.accessKeyId}\naws_secret_access_key = ${alice.secretAccessKey}\n`);
+  sandbox.writeCredentials(
+    `[base]\naws_access_key_id = ${alice.accessKeyId}\naws_secret_access_key = ${alice.secretAccessKey}\n` +
+      `[bob]\naws_access_key_id = ${bob.accessKeyId}\naws_secret_access_key = ${bob.secretAccessKey}\n`,
+  );
   sandbox.writeConfig(`[profile a]
 role_arn = ${roleArn('A')}
 source_profile = base
@@ -37,6 +44,14 @@ duration_seconds = 7200
 [profile c]
 role_arn = ${roleArn('C')}
 source_profile = b
+
+[profile prod-admin]
+role_arn = ${roleArn('Prod')}
+source_profile = base
+
+[profile bob-admin]
+role_arn = ${roleArn('Prod')}
+source_profile = bob
 `);
   env = { ...sandbox.env(moto), USER: 'tester' };
 });
@@ -185,6 +200,22 @@ describe('the session cache', () => {
     for (const lock of locks) expect(existsSync(lock)).toBe(false);
   });
 
+  it('refuses at once, with exit 3, a planted lock it cannot trust (a live pid, a future time)', async () => {
+    await runAwsrole(['use', 'a', '--shell', 'bash', '--no-cli-cache'], { env });
+    const lock = readdirSync(cacheDir()).filter((f) => f.endsWith('.json')).map((f) => join(cacheDir(), f.replace(/\.json$/, '.lock')))[0]!;
+    await runAwsrole(['cache', 'clear'], { env });
+    writeFileSync(lock, JSON.stringify({ pid: process.pid, hostname: (await import('node:os')).hostname(), createdAt: new Date().toISOString() }), { mode: 0o600 });
+    const future = Date.now() / 1000 + 86_400;
+    utimesSync(lock, future, future);
+    const started = Date.now();
+    const result = await runAwsrole(['use', 'a', '--shell', 'bash', '--no-cli-cache'], { env });
+    expect(Date.now() - started).toBeLessThan(10_000); // not the 180 s it used to wait
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain(`awsrole: the cache lock cannot be trusted: it was modified in the future`);
+    expect(result.stderr).toContain(`rm '${lock}'`);
+    rmSync(lock);
+  });
+
   it('twenty runs started together make one AssumeRole per hop, and all get working credentials', async () => {
     const runs = await Promise.all(Array.from({ length: 20 }, () => runAwsrole(['use', 'c', '--shell', 'bash'], { env, timeoutMs: 60_000 })));
     expect(runs.map((run) => run.code)).toEqual(Array(20).fill(0));
@@ -253,5 +284,62 @@ describe("the AWS CLI's cache, both ways", () => {
     expect(result.code).toBe(0);
     expect(await assumeRoleCalls()).toEqual([]);
     expect(await identityOf(result.stdout)).toMatch(/assumed-role\/A\/botocore-session-\d+$/);
+  });
+});
+
+describe("the AWS CLI's cache never hands out someone else's session (issue 9 §4)", () => {
+  function aws(args: string[]): { status: number | null; stdout: string; stderr: string } {
+    return spawnSync('aws', args, { env: { ...env, AWS_DEFAULT_REGION: 'us-east-1' }, encoding: 'utf8' });
+  }
+
+  it("bob-admin does not get alice's prod-admin session from the AWS CLI's cache (same role_arn, other source)", async () => {
+    // The AWS CLI caches alice's session under a key made of the role ARN alone.
+    const cli = aws(['sts', 'get-caller-identity', '--profile', 'prod-admin', '--output', 'json']);
+    expect(JSON.parse(cli.stdout).Arn).toMatch(/assumed-role\/Prod\//);
+    expect(readdirSync(cliCacheDir())).toHaveLength(1);
+    await moto.startRecording();
+    const result = await runAwsrole(['use', 'bob-admin', '--shell', 'bash', '--debug'], { env });
+    expect(result.code).toBe(4); // bob may not assume Prod, and STS says so
+    expect(result.stdout).not.toContain('export AWS_ACCESS_KEY_ID');
+    expect(result.stderr).toMatch(/STS refused AssumeRole: AccessDenied/);
+    expect(result.stderr).toMatch(/debug: cache: ignoring the AWS CLI's entry .*profiles reach arn:aws:iam::123456789012:role\/Prod from different sources \(bob-admin, prod-admin\)/);
+    expect(await assumeRoleCalls()).toEqual(['Prod']);
+  });
+
+  it('prod-admin works, and its session is not written where bob-admin would find it', async () => {
+    const alices = await runAwsrole(['use', 'prod-admin', '--shell', 'bash'], { env });
+    expect(alices.code).toBe(0);
+    expect(await identityOf(alices.stdout)).toMatch(/assumed-role\/Prod\/awsrole-tester$/);
+    expect(existsSync(cliCacheDir()) ? readdirSync(cliCacheDir()) : []).toEqual([]);
+    const bobs = await runAwsrole(['use', 'bob-admin', '--shell', 'bash'], { env });
+    expect(bobs.code).toBe(4);
+  });
+});
+
+describe('cache clear removes everything awsrole wrote for a profile', () => {
+  it('the AWS CLI cache entries written with --duration and --session-name too', async () => {
+    // Sessions of `a` under three AWS CLI keys: the profile's own, and two that flags made (written by earlier awsrole versions).
+    await runAwsrole(['use', 'a', '--shell', 'bash'], { env });
+    const written = readdirSync(cliCacheDir());
+    expect(written).toHaveLength(1);
+    const entry = JSON.parse(readFileSync(join(cliCacheDir(), written[0]!), 'utf8')) as object;
+    for (const name of ['1111111111111111111111111111111111111111.json', '2222222222222222222222222222222222222222.json']) {
+      writeFileSync(join(cliCacheDir(), name), JSON.stringify(entry), { mode: 0o600 });
+    }
+    // An entry the AWS CLI wrote itself (no awsrole mark) for another profile stays.
+    const foreign = join(cliCacheDir(), '3333333333333333333333333333333333333333.json');
+    writeFileSync(foreign, JSON.stringify({ ...entry, AwsroleWrittenFor: undefined }), { mode: 0o600 });
+    const clear = await runAwsrole(['cache', 'clear', 'a'], { env });
+    expect(clear.code).toBe(0);
+    expect(clear.stderr).toBe('awsrole: removed 4 cached sessions\n'); // our own entry and three in the AWS CLI's cache
+    expect(readdirSync(cliCacheDir())).toEqual(['3333333333333333333333333333333333333333.json']);
+    rmSync(foreign);
+  });
+
+  it('--duration and --session-name sessions are not written to the AWS CLI cache (it would never read them)', async () => {
+    const result = await runAwsrole(['use', 'a', '--shell', 'bash', '--duration', '1800', '--session-name', 'flagged', '--debug'], { env });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/not saving the session in the AWS CLI's cache: --session-name, --duration asks for another session/);
+    expect(existsSync(cliCacheDir()) ? readdirSync(cliCacheDir()) : []).toEqual([]);
   });
 });

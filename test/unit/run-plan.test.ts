@@ -1,7 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SessionCache } from '../../src/cache/sessions.js';
 import type { Credentials } from '../../src/credentials.js';
 import { AwsroleError, ExitCode } from '../../src/errors.js';
 import type { AssumeRoleStep, Plan, StsTarget } from '../../src/plan/types.js';
@@ -197,5 +198,46 @@ describe(runPlan.name, () => {
     await runPlan(plan, effects(sts));
     expect(calls).toEqual([{ caller: 'ASIAWEB', request: { roleArn: 'arn:aws:iam::123456789012:role/D', sessionName: 'awsrole-test', durationSeconds: 3600 } }]);
     expect(warnings).toHaveLength(1);
+  });
+});
+
+describe(`${runPlan.name} with the session cache`, () => {
+  const serial = { value: 'arn:aws:iam::123456789012:mfa/alice', source: file(9) };
+  const mfaPlan = (role: string): Plan => ({ profile: role.toLowerCase(), steps: [KEYS, hop(role.toLowerCase(), role, { mfaSerial: serial })] });
+  const withCache = (dir: string) => new SessionCache({ dir, now: () => new Date('2029-12-31T00:00:00Z'), debug: () => {}, warn: () => {} });
+
+  it('names a refused cached MFA session (not the long-term keys) and says how to renew it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'awsrole-run-plan-'));
+    await runPlan(mfaPlan('R1'), effects(fakeSts().sts, { mfaCode: answer('123456'), cache: withCache(dir) }));
+    const { sts } = fakeSts({ role: 'R2', error: new StsRefusal('InvalidClientTokenId', 'The security token included in the request is invalid.') });
+    const error = await failure(runPlan(mfaPlan('R2'), effects(sts, { cache: withCache(dir) })));
+    expect(error.exitCode).toBe(ExitCode.awsRefused);
+    expect(error.message).toMatch(/^STS refused AssumeRole with the MFA session of arn:aws:iam::123456789012:mfa\/alice \(cached, obtained 2029-12-31T00:00:00.000Z\): InvalidClientTokenId: /);
+    expect(error.message).not.toMatch(/AKIA|keys/);
+    expect(error.hint).toMatch(/^get a new MFA session with a new code: run again with --refresh-mfa/);
+  });
+
+  it('--refresh-mfa obtains a new MFA session with a new code, though the cached one is valid', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'awsrole-run-plan-'));
+    await runPlan(mfaPlan('R1'), effects(fakeSts().sts, { mfaCode: answer('123456'), cache: withCache(dir) }));
+    const { sts, sessionTokens, calls } = fakeSts();
+    await runPlan(mfaPlan('R1'), effects(sts, { mfaCode: answer('654321'), cache: withCache(dir), refreshMfa: true }));
+    expect(sessionTokens.map((call) => call.request.mfaCode)).toEqual(['654321']);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('does not serve an entry of its own cache that holds another role (copied under this key)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'awsrole-run-plan-'));
+    const plan = (role: string): Plan => ({ profile: role, steps: [KEYS, hop(role, role)] });
+    await runPlan(plan('A'), effects(fakeSts().sts, { cache: withCache(dir) }));
+    await runPlan(plan('B'), effects(fakeSts().sts, { cache: withCache(dir) }));
+    const entries = readdirSync(dir).filter((name) => name.endsWith('.json')).map((name) => ({ name, text: readFileSync(join(dir, name), 'utf8') }));
+    const a = entries.find((entry) => entry.text.includes('role/A'))!;
+    const b = entries.find((entry) => entry.text.includes('role/B'))!;
+    writeFileSync(join(dir, b.name), a.text, { mode: 0o600 }); // A's session under B's key
+    const { sts, calls } = fakeSts();
+    const session = await runPlan(plan('B'), effects(sts, { cache: withCache(dir) }));
+    expect(calls.map((call) => call.request.roleArn)).toEqual(['arn:aws:iam::123456789012:role/B']);
+    expect(session.credentials.accessKeyId).toBe('ASIAB');
   });
 });

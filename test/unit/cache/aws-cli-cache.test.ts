@@ -4,14 +4,15 @@
 // with botocore's own JSONFileCache for us to read.
 import { execFileSync } from 'node:child_process';
 import {
-  chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync,
-  writeFileSync,
+  chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync,
+  truncateSync, writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  awsCliCacheDir, awsCliCacheKey, readAwsCliSession, removeAwsCliSession, writeAwsCliSession, type AwsCliCacheArgs,
+  awsCliCacheDir, awsCliCacheKey, readAwsCliSession, removeAwsCliSession, removeAwsCliSessionsWrittenBy, writeAwsCliSession,
+  type AwsCliCacheArgs, type AwsCliRead,
 } from '../../../src/cache/aws-cli-cache.js';
 import type { AssumedRole } from '../../../src/sts/types.js';
 
@@ -132,7 +133,7 @@ beforeAll(() => {
     const dir = join(root, `provider-${i}`, '.aws', 'cli', 'cache');
     const expiration = new Date(Date.now() + minutesLeft * MINUTE);
     expirations.push(expiration);
-    writeAwsCliSession(dir, args, assumed(expiration));
+    writeAwsCliSession(dir, args, assumed(expiration), 'p');
     return { dir, profile };
   });
   const input = JSON.stringify({
@@ -144,6 +145,11 @@ beforeAll(() => {
 });
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** The session a read gives, or undefined when it found none or ignored the entry. */
+const used = (read: AwsCliRead | undefined) => (read && 'assumed' in read ? read.assumed : undefined);
+/** Why a read ignored the entry there (undefined when it used it, or found none). */
+const ignored = (read: AwsCliRead | undefined) => (read && 'ignored' in read ? read.ignored : undefined);
 
 let scratchCount = 0;
 function scratch(): string {
@@ -215,7 +221,7 @@ describe(readAwsCliSession.name, () => {
   it('reads an entry botocore JSONFileCache wrote from a datetime', () => {
     const text = readFileSync(join(botocoreDir(), `${awsCliCacheKey({ RoleArn: ARN })}.json`), 'utf8');
     expect(text).toContain('"Expiration": "2031-05-06T07:08:09UTC"');
-    expect(readAwsCliSession(botocoreDir(), { RoleArn: ARN })?.assumed).toEqual({
+    expect(used(readAwsCliSession(botocoreDir(), { RoleArn: ARN }))).toEqual({
       credentials: { accessKeyId: 'ASIABOTO', secretAccessKey: 'boto-secret', sessionToken: 'boto-token', expiration: new Date('2031-05-06T07:08:09Z') },
       assumedRoleArn: ASSUMED_ARN,
     });
@@ -224,13 +230,13 @@ describe(readAwsCliSession.name, () => {
   it('returns an expired entry as it is: the caller judges the time left', () => {
     const dir = scratch();
     entry(dir, response('2001-01-01T00:00:00Z'));
-    expect(readAwsCliSession(dir, args)?.assumed.credentials.expiration).toEqual(new Date('2001-01-01T00:00:00Z'));
+    expect(used(readAwsCliSession(dir, args))?.credentials.expiration).toEqual(new Date('2001-01-01T00:00:00Z'));
   });
 
-  it('gives an empty assumedRoleArn without AssumedRoleUser', () => {
+  it('ignores an entry that does not say which role it is for (no AssumedRoleUser)', () => {
     const dir = scratch();
     entry(dir, response('2031-05-06T07:08:09Z', { AssumedRoleUser: undefined }));
-    expect(readAwsCliSession(dir, args)?.assumed.assumedRoleArn).toBe('');
+    expect(ignored(readAwsCliSession(dir, args))).toBe(`the session does not say which role it is for, not for ${ARN} with session name alice`);
   });
 
   const good = JSON.parse(response('2031-05-06T07:08:09Z')) as { Credentials: Record<string, unknown> };
@@ -254,10 +260,10 @@ describe(readAwsCliSession.name, () => {
     ['Expiration not a date', response('tomorrow')],
     ['Expiration on 30 February', response('2031-02-30T07:08:09Z')],
     ['Expiration at 24:00', response('2031-05-06T24:00:00Z')],
-  ])('a file that is %s is a miss', (_name, text) => {
+  ])('a file that is %s is ignored', (_name, text) => {
     const dir = scratch();
     entry(dir, text);
-    expect(readAwsCliSession(dir, args)).toBeUndefined();
+    expect(ignored(readAwsCliSession(dir, args))).toEqual(expect.any(String));
   });
 
   it('a missing file or directory is a miss', () => {
@@ -270,16 +276,16 @@ describe(readAwsCliSession.name, () => {
     const real = join(dir, 'elsewhere.json');
     writeFileSync(real, response('2031-05-06T07:08:09Z'));
     symlinkSync(real, join(dir, `${awsCliCacheKey(args)}.json`));
-    expect(readAwsCliSession(dir, args)).toBeUndefined();
+    expect(ignored(readAwsCliSession(dir, args))).toBe('unreadable: ELOOP');
   });
 
   it('a directory or a FIFO at the path is a miss (and does not hang)', () => {
     const dir = scratch();
     mkdirSync(join(dir, `${awsCliCacheKey(args)}.json`));
-    expect(readAwsCliSession(dir, args)).toBeUndefined();
+    expect(used(readAwsCliSession(dir, args))).toBeUndefined();
     const fifoDir = scratch();
     execFileSync('mkfifo', [join(fifoDir, `${awsCliCacheKey(args)}.json`)]);
-    expect(readAwsCliSession(fifoDir, args)).toBeUndefined();
+    expect(ignored(readAwsCliSession(fifoDir, args))).toMatch(/not a regular file/);
   });
 
   it('an unreadable file is a miss', () => {
@@ -287,14 +293,135 @@ describe(readAwsCliSession.name, () => {
     chmodSync(dir, 0o755);
     chmodSync(entry(dir, response('2031-05-06T07:08:09Z')), 0o000);
     if (process.getuid?.() !== 0) {
-      expect(readAwsCliSession(dir, args)).toBeUndefined();
+      expect(ignored(readAwsCliSession(dir, args))).toBe('unreadable: EACCES');
       return;
     }
     // root reads any file, so the reader runs as `nobody` in a child process (from the build).
     const module = new URL('../../../build/modules/cache/aws-cli-cache.js', import.meta.url).href;
-    const script = `import(${JSON.stringify(module)}).then((m) => process.stdout.write(String(m.readAwsCliSession(process.argv[1], JSON.parse(process.argv[2])))))`;
+    const script = `import(${JSON.stringify(module)}).then((m) => process.stdout.write(JSON.stringify(m.readAwsCliSession(process.argv[1], JSON.parse(process.argv[2])) ?? null)))`;
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script, dir, JSON.stringify(args)], { uid: 65534, gid: 65534, encoding: 'utf8' });
-    expect(out).toBe('undefined');
+    expect(JSON.parse(out)).toMatchObject({ ignored: 'unreadable: EACCES' });
+  });
+});
+
+// The attacks awsrole's own cache withstands (store.test.ts), against the AWS CLI's: anyone who
+// can put a file here could otherwise hand awsrole credentials of their choosing.
+describe(`${readAwsCliSession.name}: what it does not trust`, () => {
+  const args: AwsCliCacheArgs = { RoleArn: ARN };
+  const uid = process.getuid!();
+  const good = (assumedArn = ASSUMED_ARN) =>
+    JSON.stringify({
+      Credentials: { AccessKeyId: 'ASIAX', SecretAccessKey: 'sec', SessionToken: 'tok', Expiration: '2031-05-06T07:08:09Z' },
+      AssumedRoleUser: { Arn: assumedArn },
+    });
+  function plant(dir: string, text = good(), key = args): string {
+    const path = join(dir, `${awsCliCacheKey(key)}.json`);
+    writeFileSync(path, text, { mode: 0o600 });
+    return path;
+  }
+
+  it('(control) uses a good entry in a private directory', () => {
+    const dir = scratch();
+    plant(dir);
+    expect(used(readAwsCliSession(dir, args))?.credentials.accessKeyId).toBe('ASIAX');
+  });
+
+  it.each(['0777', '1777', '0770', '0702', '0720'])('an entry in a directory of mode %s', (mode) => {
+    const dir = scratch();
+    plant(dir);
+    chmodSync(dir, parseInt(mode, 8));
+    expect(ignored(readAwsCliSession(dir, args))).toBe(`the directory is writable by others (mode ${mode})`);
+  });
+
+  it('accepts a directory others may only read (0755, as botocore makes it)', () => {
+    const dir = scratch();
+    plant(dir);
+    chmodSync(dir, 0o755);
+    expect(used(readAwsCliSession(dir, args))).toBeDefined();
+  });
+
+  it('an entry in a directory of another user', () => {
+    const dir = scratch();
+    plant(dir);
+    chownSync(dir, 65534, 65534);
+    expect(ignored(readAwsCliSession(dir, args))).toBe(`the directory belongs to uid 65534, not to you (uid ${uid})`);
+  });
+
+  it('an entry in a directory reached through a symlink', () => {
+    const real = scratch();
+    plant(real);
+    const link = join(root, `link-${scratchCount++}`);
+    symlinkSync(real, link);
+    expect(ignored(readAwsCliSession(link, args))).toBe('the directory is a symlink');
+  });
+
+  it.each(['0666', '0662', '0620', '0602'])('an entry of mode %s', (mode) => {
+    const dir = scratch();
+    chmodSync(plant(dir), parseInt(mode, 8));
+    expect(ignored(readAwsCliSession(dir, args))).toBe(`the entry is writable by others (mode ${mode})`);
+  });
+
+  it('accepts an entry others may read (0644, as older AWS CLIs wrote them)', () => {
+    const dir = scratch();
+    chmodSync(plant(dir), 0o644);
+    expect(used(readAwsCliSession(dir, args))).toBeDefined();
+  });
+
+  it('an entry of another user', () => {
+    const dir = scratch();
+    chownSync(plant(dir), 65534, 65534);
+    expect(ignored(readAwsCliSession(dir, args))).toBe(`the entry belongs to uid 65534, not to you (uid ${uid})`);
+  });
+
+  it.each([
+    ['another role, copied under this key', 'arn:aws:sts::123456789012:assumed-role/other-role/alice'],
+    ['the same role name in another account', 'arn:aws:sts::210987654321:assumed-role/test-role/alice'],
+    ['the same role in another partition', 'arn:aws-cn:sts::123456789012:assumed-role/test-role/alice'],
+    ['a user, not a role', 'arn:aws:iam::123456789012:user/test-role'],
+  ])('a session of %s', (_name, assumedArn) => {
+    const dir = scratch();
+    plant(dir, good(assumedArn));
+    expect(ignored(readAwsCliSession(dir, args))).toBe(`the session is for ${JSON.stringify(assumedArn)}, not for ${ARN}`);
+  });
+
+  it('a session with another session name than the key asks for', () => {
+    const dir = scratch();
+    const named = { RoleArn: ARN, RoleSessionName: 'bob' };
+    plant(dir, good(), named);
+    expect(ignored(readAwsCliSession(dir, named))).toMatch(/not for .* with session name bob$/);
+  });
+
+  it('matches a role with a path by its name (the assumed-role ARN has no path)', () => {
+    const dir = scratch();
+    const withPath = { RoleArn: 'arn:aws:iam::123456789012:role/team/ops/test-role' };
+    plant(dir, good(), withPath);
+    expect(used(readAwsCliSession(dir, withPath))?.assumedRoleArn).toBe(ASSUMED_ARN);
+  });
+
+  it('a huge (sparse) file, without reading it into memory', () => {
+    const dir = scratch();
+    const path = plant(dir);
+    truncateSync(path, 1.5 * 1024 ** 3);
+    const before = process.memoryUsage().rss;
+    expect(ignored(readAwsCliSession(dir, args))).toBe(`unreadable: larger than 1048576 bytes (${path})`);
+    expect(process.memoryUsage().rss - before).toBeLessThan(100 * 1024 ** 2);
+  });
+});
+
+describe(removeAwsCliSessionsWrittenBy.name, () => {
+  it("removes what awsrole wrote, for one profile or all, and never the AWS CLI's own entries", () => {
+    const dir = scratch();
+    const session = assumed(new Date('2031-05-06T07:08:09Z'));
+    writeAwsCliSession(dir, { RoleArn: ARN, DurationSeconds: 3600 }, session, 'a');
+    writeAwsCliSession(dir, { RoleArn: ARN, RoleSessionName: 'flag' }, session, 'a');
+    writeAwsCliSession(dir, { RoleArn: ARN }, session, 'b');
+    const cliOwn = join(dir, `${awsCliCacheKey({ RoleArn: ARN, ExternalId: 'x' })}.json`);
+    writeFileSync(cliOwn, JSON.stringify({ Credentials: { AccessKeyId: 'ASIACLI' }, AssumedRoleUser: { Arn: ASSUMED_ARN } }), { mode: 0o600 });
+    expect(removeAwsCliSessionsWrittenBy(dir, 'a')).toBe(2);
+    expect(readdirSync(dir).sort()).toEqual([`${awsCliCacheKey({ RoleArn: ARN })}.json`, `${awsCliCacheKey({ RoleArn: ARN, ExternalId: 'x' })}.json`].sort());
+    expect(removeAwsCliSessionsWrittenBy(dir, undefined)).toBe(1);
+    expect(readdirSync(dir)).toEqual([`${awsCliCacheKey({ RoleArn: ARN, ExternalId: 'x' })}.json`]);
+    expect(removeAwsCliSessionsWrittenBy(join(root, 'no-such-dir'), undefined)).toBe(0);
   });
 });
 
@@ -319,7 +446,7 @@ describe(writeAwsCliSession.name, () => {
 
   it('writes the AssumeRole response shape with Expiration as the AWS CLI v1 stores it', () => {
     const dir = scratch();
-    writeAwsCliSession(dir, { RoleArn: ARN }, assumed(new Date('2031-05-06T07:08:09.999Z')));
+    writeAwsCliSession(dir, { RoleArn: ARN }, assumed(new Date('2031-05-06T07:08:09.999Z')), 'p');
     const written: unknown = JSON.parse(readFileSync(join(dir, '989478543169c4f9f0aba2d7c6210630af2b0e94.json'), 'utf8'));
     expect(written).toEqual({
       Credentials: {
@@ -330,23 +457,25 @@ describe(writeAwsCliSession.name, () => {
         AccountId: '123456789012',
       },
       AssumedRoleUser: { Arn: ASSUMED_ARN },
+      AwsroleWrittenFor: { profile: 'p' }, // what `cache clear` looks for
     });
   });
 
   it('leaves out AssumedRoleUser and AccountId when the assumed ARN is unknown', () => {
     const dir = scratch();
-    writeAwsCliSession(dir, { RoleArn: ARN }, assumed(new Date('2031-05-06T07:08:09Z'), ''));
+    writeAwsCliSession(dir, { RoleArn: ARN }, assumed(new Date('2031-05-06T07:08:09Z'), ''), 'p');
     const written = JSON.parse(readFileSync(join(dir, `${awsCliCacheKey({ RoleArn: ARN })}.json`), 'utf8')) as Record<string, unknown>;
     expect(written).toEqual({
       Credentials: { AccessKeyId: 'ASIAOURS', SecretAccessKey: 'our-secret', SessionToken: 'our-token', Expiration: '2031-05-06T07:08:09Z' },
+      AwsroleWrittenFor: { profile: 'p' },
     });
   });
 
   it('reads back what it wrote', () => {
     const dir = scratch();
     const session = assumed(new Date('2031-05-06T07:08:09Z'));
-    writeAwsCliSession(dir, { RoleArn: ARN, ExternalId: 'x' }, session);
-    expect(readAwsCliSession(dir, { RoleArn: ARN, ExternalId: 'x' })?.assumed).toEqual(session);
+    writeAwsCliSession(dir, { RoleArn: ARN, ExternalId: 'x' }, session, 'p');
+    expect(used(readAwsCliSession(dir, { RoleArn: ARN, ExternalId: 'x' }))).toEqual(session);
     expect(readAwsCliSession(dir, { RoleArn: ARN })).toBeUndefined();
   });
 
@@ -354,7 +483,7 @@ describe(writeAwsCliSession.name, () => {
     const dir = join(root, 'fresh-home', '.aws', 'cli', 'cache');
     const before = process.umask(0o222); // would make a directory 0500 and a file 0400
     try {
-      writeAwsCliSession(dir, { RoleArn: ARN }, assumed(new Date('2031-05-06T07:08:09Z')));
+      writeAwsCliSession(dir, { RoleArn: ARN }, assumed(new Date('2031-05-06T07:08:09Z')), 'p');
     } finally {
       process.umask(before);
     }
@@ -368,9 +497,9 @@ describe(writeAwsCliSession.name, () => {
 
   it('replaces an existing entry', () => {
     const dir = scratch();
-    writeAwsCliSession(dir, { RoleArn: ARN }, assumed(new Date('2031-01-01T00:00:00Z')));
-    writeAwsCliSession(dir, { RoleArn: ARN }, assumed(new Date('2032-01-01T00:00:00Z')));
-    expect(readAwsCliSession(dir, { RoleArn: ARN })?.assumed.credentials.expiration).toEqual(new Date('2032-01-01T00:00:00Z'));
+    writeAwsCliSession(dir, { RoleArn: ARN }, assumed(new Date('2031-01-01T00:00:00Z')), 'p');
+    writeAwsCliSession(dir, { RoleArn: ARN }, assumed(new Date('2032-01-01T00:00:00Z')), 'p');
+    expect(used(readAwsCliSession(dir, { RoleArn: ARN }))?.credentials.expiration).toEqual(new Date('2032-01-01T00:00:00Z'));
     expect(readdirSync(dir)).toHaveLength(1);
   });
 
@@ -380,7 +509,7 @@ describe(writeAwsCliSession.name, () => {
     writeFileSync(victim, 'do not touch');
     const target = join(dir, `${awsCliCacheKey({ RoleArn: ARN })}.json`);
     symlinkSync(victim, target);
-    writeAwsCliSession(dir, { RoleArn: ARN }, assumed(new Date('2031-05-06T07:08:09Z')));
+    writeAwsCliSession(dir, { RoleArn: ARN }, assumed(new Date('2031-05-06T07:08:09Z')), 'p');
     expect(readFileSync(victim, 'utf8')).toBe('do not touch');
     expect(lstatSync(target).isFile()).toBe(true);
     expect(statSync(target).mode & 0o777).toBe(0o600);
@@ -390,7 +519,7 @@ describe(writeAwsCliSession.name, () => {
 describe(removeAwsCliSession.name, () => {
   it('removes the entry once', () => {
     const dir = scratch();
-    writeAwsCliSession(dir, { RoleArn: ARN }, assumed(new Date('2031-05-06T07:08:09Z')));
+    writeAwsCliSession(dir, { RoleArn: ARN }, assumed(new Date('2031-05-06T07:08:09Z')), 'p');
     expect(removeAwsCliSession(dir, { RoleArn: ARN, RoleSessionName: 'other' })).toBe(false);
     expect(removeAwsCliSession(dir, { RoleArn: ARN })).toBe(true);
     expect(removeAwsCliSession(dir, { RoleArn: ARN })).toBe(false);

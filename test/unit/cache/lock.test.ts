@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -55,6 +55,12 @@ async function contend(n: number, mode: 'lock' | 'nolock', pauseMs = 20): Promis
   return { count: Number(readFileSync(counter, 'utf8')), overlaps: entries.filter((e) => e.overlapped).length };
 }
 
+/** Field 22 of /proc/<pid>/stat, read here independently of lock.ts: the process's start time. */
+function startTimeOf(pid: number): string {
+  const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return text.slice(text.lastIndexOf(')') + 2).split(' ')[19]!;
+}
+
 /** A pid that was just in use and now is not (the child has exited and been reaped). */
 const deadPid = () => spawnSync(process.execPath, ['-e', '']).pid!;
 
@@ -82,9 +88,9 @@ describe(acquireLock.name, () => {
     expect(overlaps).toBeGreaterThan(0);
   });
 
-  it('writes {pid, hostname, createdAt} with mode 0600, and removes the file on release', async () => {
+  it('writes {pid, hostname, createdAt, startTime} with mode 0600, and removes the file on release', async () => {
     const release = await acquireLock(lockPath);
-    expect(JSON.parse(readFileSync(lockPath, 'utf8'))).toEqual({ pid: process.pid, hostname: hostname(), createdAt: expect.any(String) });
+    expect(JSON.parse(readFileSync(lockPath, 'utf8'))).toEqual({ pid: process.pid, hostname: hostname(), createdAt: expect.any(String), startTime: startTimeOf(process.pid) });
     expect(statSync(lockPath).mode & 0o777).toBe(0o600);
     release();
     expect(existsSync(lockPath)).toBe(false);
@@ -113,7 +119,7 @@ describe(acquireLock.name, () => {
       expect(await contend(10, 'lock', 10)).toEqual({ count: 10, overlaps: 0 });
       expect(readdirSync(dir).sort()).toEqual(['counter', 'log']);
     }
-  });
+  }, 90_000); // 60 processes: slow on a loaded machine
 
   it('recovers from a breaker that died while breaking (its break file left behind)', async () => {
     const dead = JSON.stringify({ pid: deadPid(), hostname: hostname(), createdAt: 'then' });
@@ -144,7 +150,7 @@ describe(acquireLock.name, () => {
   });
 
   it('breaks a lock older than the maximum age even though its holder lives', async () => {
-    writeLock(JSON.stringify({ pid: process.ppid, hostname: hostname(), createdAt: 'long ago' }), 3_000);
+    writeLock(JSON.stringify({ pid: process.ppid, hostname: hostname(), createdAt: 'long ago', startTime: startTimeOf(process.ppid) }), 3_000);
     const [release, ms] = await timed(() => acquireLock(lockPath, { maxAgeMs: 2_000, timeoutMs: 2_000 }));
     expect(ms).toBeLessThan(500);
     release();
@@ -173,7 +179,7 @@ describe(acquireLock.name, () => {
     expect(message).toContain(`pid ${holder.pid}`);
     expect(message).toContain(`(${lockPath})`);
     expect(hint).toContain(`rm '${lockPath}'`);
-    expect(exitCode).toBe(1);
+    expect(exitCode).toBe(3);
     expect(waits).toEqual([holder.pid]); // told once
   });
 
@@ -212,5 +218,90 @@ describe(acquireLock.name, () => {
     holder.kill(signal);
     expect(await once(holder, 'exit')).toEqual([null, signal]);
     expect(existsSync(lockPath)).toBe(false);
+  });
+});
+
+describe(`${acquireLock.name}: dead holders on Linux, and locks it cannot trust`, () => {
+  it('takes over at once a lock whose holder was killed and is a zombie (its parent has not reaped it)', async () => {
+    // The parent keeps its killed child unreaped for a minute: kill(pid, 0) still succeeds on it.
+    const parent = spawn('python3', ['-c', [
+      'import os, signal, subprocess, sys, time',
+      'holder = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE)',
+      'holder.stdout.readline()',
+      'os.kill(holder.pid, signal.SIGKILL)',
+      'print(holder.pid, flush=True)',
+      'time.sleep(60)',
+    ].join('\n'), process.execPath, join(FIXTURES, 'lock-holder.mjs'), modules, lockPath, 'hang'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const pid = Number(await new Promise<string>((resolve) => parent.stdout!.once('data', (chunk: Buffer) => resolve(String(chunk).trim()))));
+      // The scenario itself: the holder is a zombie, and looks alive to kill(pid, 0).
+      for (let i = 0; i < 100 && readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]![0] !== 'Z'; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]![0]).toBe('Z');
+      expect(() => process.kill(pid, 0)).not.toThrow();
+      expect(JSON.parse(readFileSync(lockPath, 'utf8')).pid).toBe(pid);
+      const [release, ms] = await timed(() => acquireLock(lockPath, { timeoutMs: 20_000 }));
+      expect(ms).toBeLessThan(5_000); // without the state check: the 20 s timeout
+      release();
+    } finally {
+      parent.kill('SIGKILL');
+    }
+  }, 30_000);
+
+  it('takes over at once a lock whose pid now belongs to another process (another start time)', async () => {
+    writeLock(JSON.stringify({ pid: process.ppid, hostname: hostname(), createdAt: 'now', startTime: '1' }));
+    const [release, ms] = await timed(() => acquireLock(lockPath, { timeoutMs: 5_000 }));
+    expect(ms).toBeLessThan(2_000);
+    release();
+  });
+
+  it('waits for a live holder whose start time matches', async () => {
+    writeLock(JSON.stringify({ pid: process.ppid, hostname: hostname(), createdAt: 'now', startTime: startTimeOf(process.ppid) }));
+    await expect(acquireLock(lockPath, { timeoutMs: 300 })).rejects.toThrow(/gave up after/);
+  });
+
+  const refused = async (): Promise<AwsroleError> => {
+    const started = Date.now();
+    const error = await acquireLock(lockPath, { timeoutMs: 10_000 }).then(
+      () => new Error('the lock was taken'),
+      (e: unknown) => e,
+    );
+    expect(Date.now() - started).toBeLessThan(3_000); // an error at once, not a wait
+    expect(error).toBeInstanceOf(AwsroleError);
+    expect((error as AwsroleError).exitCode).toBe(3);
+    expect((error as AwsroleError).hint).toContain(`rm '${lockPath}'`);
+    return error as AwsroleError;
+  };
+
+  it('refuses a planted lock naming a live pid without the start time every holder records', async () => {
+    writeLock(JSON.stringify({ pid: process.ppid, hostname: hostname(), createdAt: 'now' }));
+    expect((await refused()).message).toBe(
+      `the cache lock cannot be trusted: it names pid ${process.ppid}, which is alive, but not its start time as awsrole records it (it names pid ${process.ppid} on ${hostname()}) (${lockPath})`,
+    );
+  });
+
+  it('refuses a lock modified in the future (it would never grow old)', async () => {
+    writeLock(JSON.stringify({ pid: process.ppid, hostname: hostname(), createdAt: 'now', startTime: startTimeOf(process.ppid) }), -3_600_000);
+    expect((await refused()).message).toMatch(/^the cache lock cannot be trusted: it was modified in the future \(/);
+  });
+
+  it('refuses a symlink in place of the lock', async () => {
+    writeFileSync(join(dir, 'elsewhere'), '');
+    symlinkSync(join(dir, 'elsewhere'), lockPath);
+    expect((await refused()).message).toBe(`the cache lock cannot be trusted: it is a symlink (${lockPath})`);
+  });
+
+  it('refuses a lock others can write, or of another user', async () => {
+    writeLock('{}');
+    chmodSync(lockPath, 0o666);
+    expect((await refused()).message).toBe(`the cache lock cannot be trusted: it is writable by others (mode 0666) (${lockPath})`);
+    chmodSync(lockPath, 0o600);
+    chownSync(lockPath, 65534, 65534);
+    expect((await refused()).message).toMatch(/^the cache lock cannot be trusted: it belongs to uid 65534/);
+  });
+
+  it('refuses a huge (sparse) lock file without reading it into memory', async () => {
+    writeLock('');
+    truncateSync(lockPath, 1.5 * 1024 ** 3);
+    expect((await refused()).message).toBe(`the cache lock cannot be trusted: larger than 65536 bytes (${lockPath})`);
   });
 });

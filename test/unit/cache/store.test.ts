@@ -12,6 +12,8 @@ import {
   rmSync,
   statSync,
   symlinkSync,
+  truncateSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -235,6 +237,28 @@ describe(writeFileAtomic.name, () => {
     expect(readdirSync(root)).toEqual(['target']);
   });
 
+  it('removes the temporary files a writer killed between write and rename left (older than a minute), and no others', () => {
+    const store = openCacheStore(dir);
+    const old = (Date.now() - 5 * 60_000) / 1000;
+    const leftover = join(dir, `.${KEY}.json.0123456789abcdef.tmp`);
+    const inFlight = join(dir, `.${OTHER_KEY}.json.fedcba9876543210.tmp`); // another writer, right now
+    const notOurs = join(dir, '.notes.tmp');
+    for (const path of [leftover, inFlight, notOurs]) writeFileSync(path, 'secret', { mode: 0o600 });
+    for (const path of [leftover, notOurs]) utimesSync(path, old, old);
+    store.write(OTHER_KEY, { a: 1 });
+    expect(readdirSync(dir).sort()).toEqual([inFlight, notOurs, join(dir, `${OTHER_KEY}.json`)].map((path) => path.slice(dir.length + 1)).sort());
+  });
+
+  it('reads a huge (sparse) entry as a miss, without reading it into memory', () => {
+    const store = openCacheStore(dir);
+    store.write(KEY, { a: 1 });
+    truncateSync(join(dir, `${KEY}.json`), 1.5 * 1024 ** 3);
+    const before = process.memoryUsage().rss;
+    expect(store.read(KEY)).toBeUndefined();
+    expect(store.list()).toEqual([]);
+    expect(process.memoryUsage().rss - before).toBeLessThan(100 * 1024 ** 2);
+  });
+
   /** Rewrites a large entry 200 times while a child process reads it in a tight loop. */
   async function readWhileWriting(write: (path: string, text: string) => void) {
     mkdirSync(dir, { mode: 0o700 });
@@ -259,11 +283,11 @@ describe(writeFileAtomic.name, () => {
     const result = await readWhileWriting(writeFileAtomic);
     expect(result.reads).toBeGreaterThan(20);
     expect(result.bad).toEqual([]);
-  });
+  }, 90_000); // 200 fsyncs: slow on a loaded machine
 
   it('(control) a plain writeFileSync does let the reader see partial files', async () => {
     const result = await readWhileWriting((path, text) => writeFileSync(path, text));
     expect(result.reads).toBeGreaterThan(20);
     expect(result.badCount).toBeGreaterThan(0);
-  });
+  }, 90_000);
 });

@@ -1,7 +1,7 @@
 // The token cache against botocore itself: the cache key, a token file awsrole writes read by
 // botocore's SSOTokenLoader, one botocore writes read by awsrole, byte-identical JSON, and every
 // spelling of expiresAt that dateutil accepts.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -156,6 +156,63 @@ describe(readToken.name, () => {
   ])('%s is unusable', (_case, text, reason) => {
     put(text);
     expect(readToken(dir, name)).toEqual({ status: 'unusable', path: tokenFilePath(dir, name), reason });
+  });
+
+  // The attacks awsrole's own cache withstands (test/unit/cache/store.test.ts): a token planted by
+  // someone else would sign the user in to an account of the planter's choosing.
+  describe('a token it cannot trust is unusable, saying why', () => {
+    const good = '{"accessToken": "planted", "expiresAt": "2030-01-01T00:00:00Z"}';
+    const plantedIn = (mode: number) => {
+      put(good);
+      chmodSync(tokenFilePath(dir, name), mode);
+    };
+    const reason = () => {
+      const lookup = readToken(dir, name);
+      return lookup.status === 'unusable' ? lookup.reason : `status ${lookup.status}`;
+    };
+
+    it('(control) a file of ours that others may read is found', () => {
+      plantedIn(0o644);
+      expect(readToken(dir, name).status).toBe('found');
+    });
+
+    it.each([0o666, 0o662, 0o620])('a file of mode %o', (mode) => {
+      plantedIn(mode);
+      expect(reason()).toBe(`it is writable by others (mode 0${mode.toString(8)}): it could have been planted`);
+    });
+
+    it('a file of another user', () => {
+      plantedIn(0o600);
+      chownSync(tokenFilePath(dir, name), 65534, 65534);
+      expect(reason()).toMatch(/^it belongs to uid 65534, not to you \(uid \d+\): it could have been planted$/);
+      rmSync(tokenFilePath(dir, name));
+    });
+
+    it('a directory others can write', () => {
+      plantedIn(0o600);
+      chmodSync(dir, 0o777);
+      try {
+        expect(reason()).toBe('the directory is writable by others (mode 0777): it could have been planted');
+      } finally {
+        chmodSync(dir, 0o755);
+      }
+    });
+
+    it('a symlink, even to a good token', () => {
+      const elsewhere = join(home, 'elsewhere.json');
+      writeFileSync(elsewhere, good, { mode: 0o600 });
+      rmSync(tokenFilePath(dir, name), { force: true });
+      symlinkSync(elsewhere, tokenFilePath(dir, name));
+      expect(reason()).toBe('it is a symlink');
+      rmSync(tokenFilePath(dir, name));
+    });
+
+    it('a huge (sparse) file, without reading it into memory', () => {
+      plantedIn(0o600);
+      truncateSync(tokenFilePath(dir, name), 1.5 * 1024 ** 3);
+      expect(reason()).toBe('it is larger than 1048576 bytes');
+      rmSync(tokenFilePath(dir, name));
+    });
   });
 
   it('a missing file is missing', () => {
