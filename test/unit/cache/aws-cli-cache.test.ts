@@ -10,6 +10,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBuiltAsNobody } from '../../support/as-nobody.js';
 import {
   awsCliCacheDir, awsCliCacheKey, readAwsCliSession, removeAwsCliSession, writeAwsCliSession, type AwsCliCacheArgs,
 } from '../../../src/cache/aws-cli-cache.js';
@@ -290,10 +291,11 @@ describe(readAwsCliSession.name, () => {
       expect(readAwsCliSession(dir, args)).toBeUndefined();
       return;
     }
-    // root reads any file, so the reader runs as `nobody` in a child process (from the build).
-    const module = new URL('../../../build/modules/cache/aws-cli-cache.js', import.meta.url).href;
-    const script = `import(${JSON.stringify(module)}).then((m) => process.stdout.write(String(m.readAwsCliSession(process.argv[1], JSON.parse(process.argv[2])))))`;
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script, dir, JSON.stringify(args)], { uid: 65534, gid: 65534, encoding: 'utf8' });
+    // root reads any file, so the reader runs as `nobody` (test/support/as-nobody.ts).
+    const script = (module: string) => `import(${JSON.stringify(module)}).then((m) => process.stdout.write(String(m.readAwsCliSession(process.argv[1], JSON.parse(process.argv[2])))))`;
+    const child = runBuiltAsNobody('cache/aws-cli-cache.js', script, [dir, JSON.stringify(args)]);
+    expect(child.stderr).toBe('');
+    const out = child.stdout;
     expect(out).toBe('undefined');
   });
 });
