@@ -132,7 +132,7 @@ describe('the spinner while STS is slow', () => {
     const screen = shell.screen();
     expect(screen).toMatch(/AccessDenied/);
     expect(screen).not.toMatch(SPINNER);
-    expect(readFileSync(out, 'utf8')).toBe('');
+    expect(readFileSync(out, 'utf8')).toBe('(exit 4)\n');
   });
 
   it('not with --quiet', async () => {
@@ -154,7 +154,7 @@ describe('the spinner while STS is slow', () => {
     const result = await runAwsrole(['use', 'a', '--shell', 'bash'], { env });
     expect(Date.now() - started).toBeGreaterThanOrEqual(STS_DELAY_MS);
     expect(result.code).toBe(4);
-    expect(result.stdout).toBe('');
+    expect(result.stdout).toBe('(exit 4)\n');
     expect(result.stderr).toMatch(/^awsrole: .*AccessDenied/);
     expect(result.stderr).not.toMatch(/[\r\x1b⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/);
     expect(result.stderr).not.toContain('assuming');
