@@ -135,6 +135,19 @@ describe('the spinner while STS is slow', () => {
     expect(readFileSync(out, 'utf8')).toBe('(exit 4)\n');
   });
 
+  it('is erased by Ctrl-C, which still ends awsrole as a SIGINT does', async () => {
+    const shell = await bash();
+    shell.type('awsrole use a --shell bash > /dev/null; echo "exit=$?"');
+    shell.send('Enter');
+    await shell.waitForScreen(SPINNER, 5000);
+    shell.send('C-c');
+    // The prompt comes back on a clean line: nothing of the spinner is left on the screen.
+    await shell.waitForScreen(/^READY>\s*$/m, 10_000);
+    expect(shell.screen()).not.toMatch(/assuming|[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/);
+    // bash abandons the rest of the line only when its command died of SIGINT: awsrole did.
+    expect(shell.screen()).not.toMatch(/^exit=/m);
+  });
+
   it('not with --quiet', async () => {
     const shell = await bash();
     shell.type('awsrole use a --shell bash --quiet > /dev/null; echo "exit=$?"');
