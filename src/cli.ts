@@ -271,6 +271,13 @@ withCommonOptions(cache.command('clear'))
     cacheClearCommand(profile, options, context(options));
   });
 
+// The subcommand commander dispatched to, known before its own options are parsed: a failed
+// `use` or `unset` (a bad flag included) still writes the statement that fails its eval.
+let subcommand: string | undefined;
+program.hook('preSubcommand', (_program, dispatched) => {
+  subcommand ??= dispatched.name();
+});
+
 // A closed stdout (`awsrole list | head -1`) is not an error worth a stack trace.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code !== 'EPIPE') throw error;
@@ -295,5 +302,10 @@ async function main(): Promise<void> {
     } else {
       process.exitCode = reportError(error, { debug: wantsDebug, json: wantsJsonErrors });
     }
+  }
+  if ((subcommand === 'use' || subcommand === 'unset') && Number(process.exitCode ?? 0) !== 0 && !process.stdout.isTTY) {
+    // `eval "$(awsrole use typo)"` must fail too, not evaluate nothing and succeed.
+    const { writeFailureStatement } = await import('./commands/failure.js');
+    writeFailureStatement(subcommand, argv, env, Number(process.exitCode), process.stdout);
   }
 }

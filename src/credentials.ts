@@ -1,3 +1,5 @@
+import type { UserRegion } from './user-region.js';
+
 /** Credentials as every source and STS call produce them. */
 export interface Credentials {
   accessKeyId: string;
@@ -14,6 +16,11 @@ export interface Session {
   credentials: Credentials;
   /** The region to hand on (AWS_REGION / AWS_DEFAULT_REGION), when one is known. */
   region?: string;
+  /**
+   * The user's own region variables, from before awsrole changed anything (src/user-region.ts):
+   * remembered by the env formats, and set back as they were when `region` is the user's own.
+   */
+  userRegion?: UserRegion;
   /** The role of the last hop, when the profile assumes one. */
   roleArn?: string;
 }

@@ -110,6 +110,7 @@ export async function runPlan(plan: Plan, effects: Effects): Promise<Session> {
 
   const session: Session = { profile: plan.profile, credentials };
   if (plan.region) session.region = plan.region.value;
+  if (plan.userRegion) session.userRegion = plan.userRegion;
   const roleArn = hops.at(-1)?.roleArn ?? (first.kind === 'web-identity' ? first.roleArn : undefined);
   if (roleArn) session.roleArn = roleArn.value;
   return session;

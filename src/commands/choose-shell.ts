@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
 import { parseShellName, shellFromPath, type ShellName } from '../output/use-script.js';
+import type { Env } from '../env.js';
 import type { CommandContext } from './context.js';
 
 /**
@@ -17,4 +18,17 @@ export function chooseShell(flag: string | undefined, context: CommandContext): 
     return shell;
   }
   return shellFromPath(context.env.SHELL ?? '') ?? 'sh';
+}
+
+/**
+ * The shell to write a failed `use`/`unset`'s statement for (src/output/failure-statement.ts).
+ * Like chooseShell, but it never refuses: the failure may be that very `--shell` value, so an
+ * unknown name falls through to the next source, and in the end to POSIX sh.
+ */
+export function shellForFailure(flag: string | undefined, env: Env): ShellName {
+  for (const named of [flag, env.AWSROLE_SHELL]) {
+    const shell = named ? parseShellName(named) : undefined;
+    if (shell) return shell;
+  }
+  return shellFromPath(env.SHELL ?? '') ?? 'sh';
 }

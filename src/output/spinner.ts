@@ -20,6 +20,9 @@ export interface SpinnerOptions {
   env?: Env;
 }
 
+// Signals that end awsrole while it waits: the line is erased first (see withSpinner).
+const ENDING_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 const UNICODE_FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const ASCII_FRAMES = ['|', '/', '-', '\\'];
 const ERASE_LINE = '\r\x1b[K';
@@ -43,14 +46,32 @@ export async function withSpinner<T>(
     stream.write(`\r${fit(`awsrole: ${frames[frame++ % frames.length]} ${message}`, stream.columns)}`);
     drawn = true;
   };
+  // Ctrl-C (or a SIGTERM, SIGHUP) while the line is drawn would leave it on the terminal, the
+  // prompt after it. So the line is erased, and the signal raised again with our handler gone:
+  // awsrole then dies of it as it would have, and the shell sees a death by that signal.
+  const onSignal = (signal: NodeJS.Signals) => {
+    stopListening();
+    clearTimeout(delay);
+    clearInterval(interval);
+    try {
+      if (drawn) stream.write(ERASE_LINE);
+    } finally {
+      process.kill(process.pid, signal);
+    }
+  };
+  const stopListening = () => {
+    for (const signal of ENDING_SIGNALS) process.off(signal, onSignal);
+  };
   // Both timers are unref'd: a spinner never keeps the process alive, and both are cleared below.
   const delay = setTimeout(() => {
     draw();
     interval = setInterval(draw, options.intervalMs ?? 80).unref();
+    for (const signal of ENDING_SIGNALS) process.on(signal, onSignal);
   }, options.delayMs ?? 250).unref();
   try {
     return await work();
   } finally {
+    stopListening();
     clearTimeout(delay);
     clearInterval(interval);
     if (drawn) stream.write(ERASE_LINE);

@@ -1,6 +1,7 @@
 /** The shell code of `use` and `unset`, for the shell the user runs. */
 import type { Session } from '../credentials.js';
 import { ENV_DIALECTS, envScript, type EnvDialect } from './env-formats.js';
+import type { RegionVariables } from '../user-region.js';
 import { REGION_VARIABLES, USE_VARIABLES, sessionVariables } from './variables.js';
 
 export type ShellName = 'bash' | 'zsh' | 'sh' | 'fish' | 'powershell';
@@ -49,11 +50,19 @@ export function useScript(shell: ShellName, session: Session): string {
 }
 
 /**
- * What `unset` prints: clears every variable `use` can set — but the region variables only when
- * `keepRegion` is false, so that a region the user set themselves outlives an `unset` that follows
- * no `use`.
+ * What `unset` prints: clears every variable `use` can set, and sets the region variables back
+ * to `userRegion`, the user's own from before the first `use`. Without it (no `use` remembered
+ * them) the region variables are the user's as they stand, and are left alone.
  */
-export function unsetScript(shell: ShellName, options: { keepRegion?: boolean } = {}): string {
-  const clear = options.keepRegion ? USE_VARIABLES.filter((name) => !REGION_VARIABLES.includes(name)) : USE_VARIABLES;
-  return envScript(dialectFor(shell), { set: [], clear });
+export function unsetScript(shell: ShellName, userRegion?: RegionVariables): string {
+  const set: Array<readonly [string, string]> = [];
+  const clear = USE_VARIABLES.filter((name) => !(REGION_VARIABLES as readonly string[]).includes(name));
+  if (userRegion) {
+    for (const name of REGION_VARIABLES) {
+      const value = userRegion[name];
+      if (value === undefined) clear.push(name);
+      else set.push([name, value]);
+    }
+  }
+  return envScript(dialectFor(shell), { set, clear });
 }

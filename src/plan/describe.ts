@@ -9,7 +9,7 @@ import { describeSource } from './where.js';
  */
 export function describePlan(plan: Plan): string {
   const lines = [`profile ${plan.profile}`];
-  lines.push(plan.region ? `  region ${show(plan.region)}` : '  region (none: AWS_REGION is left as it is)');
+  lines.push(plan.region ? `  region ${show(plan.region)}` : '  region (none: AWS_REGION and AWS_DEFAULT_REGION are left unset)');
   plan.steps.forEach((step, index) => {
     lines.push(`  ${index + 1}. ${headline(step)}`);
     for (const [label, value] of details(step)) lines.push(`       ${label.padEnd(13)} ${value}`);

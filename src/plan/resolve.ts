@@ -4,6 +4,7 @@ import { ConfigError, UsageError } from '../errors.js';
 import { forPeople } from '../output/for-people.js';
 import { didYouMean } from '../suggest.js';
 import { defaultSessionName } from './session-name.js';
+import { handOnRegion } from './hand-on-region.js';
 import { resolveRegion, resolveStsTarget } from './sts-target.js';
 import { ssoStep, webIdentityFromEnvironment, webIdentityStep, type WebIdentityInputs } from './sources.js';
 import type { AssumeRoleStep, Plan, Planned, SourceStep, StaticKeysStep, Step, StsTarget } from './types.js';
@@ -33,11 +34,12 @@ const CREDENTIAL_SOURCES = ['Environment', 'Ec2InstanceMetadata', 'EcsContainer'
  */
 export function resolvePlan(context: ResolveContext, name: string, options: ResolveOptions = {}): Plan {
   const top = lookUpProfile(context.config, name);
-  const region = resolveRegion(top, context.env, options.region);
-  if (region) checkRegion(name, region);
-  const resolver = new ChainResolver(context, resolveStsTarget(context.config, top, context.env, region), options);
+  const stsRegion = resolveRegion(top, context.env, options.region);
+  if (stsRegion) checkRegion(name, stsRegion);
+  const resolver = new ChainResolver(context, resolveStsTarget(context.config, top, context.env, stsRegion), options);
   const steps = resolver.resolveTop(top);
-  return region ? { profile: name, steps, region } : { profile: name, steps };
+  const { region, userRegion } = handOnRegion(top, context.env, options.region);
+  return region ? { profile: name, steps, region, userRegion } : { profile: name, steps, userRegion };
 }
 
 export function lookUpProfile(config: LoadedConfig, name: string): Profile {

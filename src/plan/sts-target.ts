@@ -1,6 +1,7 @@
 import type { LoadedConfig, Profile } from '../config/types.js';
 import { envFlag, type Env } from '../env.js';
 import { ConfigError } from '../errors.js';
+import { usersOwnRegion } from './hand-on-region.js';
 import type { Planned, StsTarget } from './types.js';
 import { describeSource, fromSetting } from './where.js';
 
@@ -15,19 +16,18 @@ const GLOBAL_ENDPOINT = 'https://sts.amazonaws.com';
 const GLOBAL_SIGNING_REGION = 'us-east-1';
 
 /**
- * The region a plan hands on. `--region` first. Then, where an earlier `awsrole use` left its
- * region in the environment (AWSROLE_PROFILE is set), the profile's own region wins over it;
- * otherwise the environment wins as in the AWS CLI v2 (AWS_REGION, then AWS_DEFAULT_REGION).
+ * The region of the STS calls, by botocore's rule for the session region: `--region`, then the
+ * environment (AWS_REGION, then AWS_DEFAULT_REGION, as the AWS CLI v2 reads them), then the
+ * profile's `region`. The environment is the user's own: after a `use`, the region variables as
+ * they were before it (src/user-region.ts), so a region set for an earlier profile never steers
+ * a later call. (The region handed on to the shell is another rule: hand-on-region.ts.)
  */
 export function resolveRegion(top: Profile, env: Env, flag?: string): Planned<string> | undefined {
   if (flag) return { value: flag, source: { kind: 'flag', flag: '--region' } };
+  const users = usersOwnRegion(env);
+  if (users) return users;
   const own = top.settings.get('region');
-  const fromProfile = own?.value ? fromSetting(own) : undefined;
-  const variable = ['AWS_REGION', 'AWS_DEFAULT_REGION'].find((name) => env[name]);
-  const fromEnv: Planned<string> | undefined = variable
-    ? { value: env[variable] as string, source: { kind: 'env', variable } }
-    : undefined;
-  return env.AWSROLE_PROFILE ? (fromProfile ?? fromEnv) : (fromEnv ?? fromProfile);
+  return own?.value ? fromSetting(own) : undefined;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Origin } from '../config/types.js';
+import type { UserRegion } from '../user-region.js';
 
 /**
  * Where a planned value came from: a file line, a command-line flag, an environment variable,
@@ -113,4 +114,6 @@ export interface Plan {
   steps: [Step, ...Step[]];
   /** The region handed on to the shell or command, when one is known. */
   region?: Planned<string>;
+  /** The user's own region variables (src/plan/hand-on-region.ts). */
+  userRegion?: UserRegion;
 }

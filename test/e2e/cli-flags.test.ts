@@ -145,7 +145,8 @@ describe('--json covers usage errors', () => {
   ])('%s: one JSON line on stderr, exit 2', async (_, args, message) => {
     const result = await runAwsrole(args, { env });
     expect(result.code).toBe(2);
-    expect(result.stdout).toBe('');
+    // stdout: nothing, but for use the statement that fails its eval (src/output/failure-statement.ts).
+    expect(result.stdout).toBe(args.includes('use') ? '(exit 2)\n' : '');
     expect(result.stderr.endsWith('\n')).toBe(true);
     expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(JSON.parse(result.stderr)).toMatchObject({ error: { message, exitCode: 2 } });

@@ -256,7 +256,8 @@ describe('refusals and configuration errors', () => {
   ])('%s is exit 4 naming the role and the STS code', async (_name, profile, role) => {
     const result = await runAwsrole(['use', profile, '--shell', 'bash'], { env });
     expect(result.code).toBe(4);
-    expect(result.stdout).toBe('');
+    // Only the statement that fails the eval (src/output/failure-statement.ts).
+    expect(result.stdout).toBe('(exit 4)\n');
     expect(result.stderr).toMatch(new RegExp(`^awsrole: STS refused AssumeRole: AccessDenied: .*role ${roleArn(role)}.*\\)$`, 'm'));
     expect(result.stderr).not.toContain(alice.secretAccessKey);
   });
@@ -268,7 +269,7 @@ describe('refusals and configuration errors', () => {
     const result = await runAwsrole(['use', profile], { env });
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(message);
-    expect(result.stdout).toBe('');
+    expect(result.stdout).toBe('(exit 3)\n');
   });
 
   it('an unknown profile is exit 2 with a suggestion', async () => {

@@ -74,7 +74,7 @@ describe('one MFA code for every role that shares the device', () => {
   it('with no code and no terminal, fails with exit 2 and says how to pass one', async () => {
     const result = withoutTerminal(['use', 'r1', '--shell', 'bash']);
     expect(result.status).toBe(2);
-    expect(result.stdout).toBe('');
+    expect(result.stdout).toBe('(exit 2)\n');
     expect(result.stderr).toMatch(/--mfa-code/);
     expect(result.stderr).toMatch(/mfa_process|--mfa-command/);
     expect(await stsCalls()).toEqual([]);

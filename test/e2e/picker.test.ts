@@ -152,10 +152,10 @@ describe('the profile picker in zsh and fish', () => {
 });
 
 describe('without a picker', () => {
-  it('no terminal: exit 2, nothing on stdout, a hint with how to name a profile and some names', async () => {
+  it('no terminal: exit 2, only the eval-failing statement on stdout, a hint with how to name a profile and some names', async () => {
     const result = await runAwsrole(['use'], { env: sandbox.env() });
     expect(result.code).toBe(2);
-    expect(result.stdout).toBe('');
+    expect(result.stdout).toBe('(exit 2)\n');
     expect(result.stderr).toMatch(/^awsrole: awsrole use needs a profile name/);
     expect(result.stderr).toContain('awsrole use <profile>');
     expect(result.stderr).toContain('awsrole list');
@@ -167,7 +167,7 @@ describe('without a picker', () => {
     try {
       const result = await runAwsrole(['use'], { env: empty.env() });
       expect(result.code).toBe(2);
-      expect(result.stdout).toBe('');
+      expect(result.stdout).toBe('(exit 2)\n');
       expect(result.stderr).toContain(`no profiles in ${empty.configPath}`);
     } finally {
       empty.cleanup();

@@ -181,7 +181,7 @@ describe('the session cache', () => {
     chmodSync(dir, 0o777);
     const result = await runAwsrole(['use', 'a', '--shell', 'bash'], { env: { ...env, AWSROLE_CACHE_DIR: dir } });
     expect(result.code).toBe(3);
-    expect(result.stdout).toBe('');
+    expect(result.stdout).toBe('(exit 3)\n');
     expect(result.stderr).toContain(dir);
     expect(result.stderr).toMatch(/chmod/);
   });

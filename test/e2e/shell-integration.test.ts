@@ -214,12 +214,16 @@ describe('awsrole init', () => {
     expect(spawnSync(process.execPath, [AWSROLE_BIN, 'init', 'pwsh'], { env, encoding: 'utf8' }).stdout).toBe(code);
   });
 
-  it("unset keeps a region the user set when no use is in effect, and clears use's", async () => {
+  it("unset keeps a region the user set when no use is in effect, and sets back the user's after one", async () => {
     const own = await runAwsrole(['unset', '--shell', 'bash'], { env: { ...env, AWS_REGION: 'ap-south-1' } });
     expect(own.stdout).toContain('unset AWS_ACCESS_KEY_ID');
     expect(own.stdout).not.toContain('AWS_REGION');
-    const afterUse = await runAwsrole(['unset', '--shell', 'bash'], { env: { ...env, AWS_REGION: 'eu-west-1', AWSROLE_PROFILE: 'prod-admin' } });
-    expect(afterUse.stdout).toContain('unset AWS_REGION');
+    const afterUse = await runAwsrole(['unset', '--shell', 'bash'], {
+      env: { ...env, AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'eu-west-1', AWSROLE_PROFILE: 'prod-admin', AWSROLE_USER_REGION: '{"AWS_DEFAULT_REGION":"ap-south-1"}' },
+    });
+    expect(afterUse.stdout).toContain('unset AWS_REGION\n');
+    expect(afterUse.stdout).toContain("export AWS_DEFAULT_REGION='ap-south-1'\n");
+    expect(afterUse.stdout).toContain('unset AWSROLE_USER_REGION\n');
   });
 
   it('refuses a shell it has no integration for, with the choices', async () => {

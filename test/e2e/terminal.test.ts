@@ -132,7 +132,20 @@ describe('the spinner while STS is slow', () => {
     const screen = shell.screen();
     expect(screen).toMatch(/AccessDenied/);
     expect(screen).not.toMatch(SPINNER);
-    expect(readFileSync(out, 'utf8')).toBe('');
+    expect(readFileSync(out, 'utf8')).toBe('(exit 4)\n');
+  });
+
+  it('is erased by Ctrl-C, which still ends awsrole as a SIGINT does', async () => {
+    const shell = await bash();
+    shell.type('awsrole use a --shell bash > /dev/null; echo "exit=$?"');
+    shell.send('Enter');
+    await shell.waitForScreen(SPINNER, 5000);
+    shell.send('C-c');
+    // The prompt comes back on a clean line: nothing of the spinner is left on the screen.
+    await shell.waitForScreen(/^READY>\s*$/m, 10_000);
+    expect(shell.screen()).not.toMatch(/assuming|[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/);
+    // bash abandons the rest of the line only when its command died of SIGINT: awsrole did.
+    expect(shell.screen()).not.toMatch(/^exit=/m);
   });
 
   it('not with --quiet', async () => {
@@ -154,7 +167,7 @@ describe('the spinner while STS is slow', () => {
     const result = await runAwsrole(['use', 'a', '--shell', 'bash'], { env });
     expect(Date.now() - started).toBeGreaterThanOrEqual(STS_DELAY_MS);
     expect(result.code).toBe(4);
-    expect(result.stdout).toBe('');
+    expect(result.stdout).toBe('(exit 4)\n');
     expect(result.stderr).toMatch(/^awsrole: .*AccessDenied/);
     expect(result.stderr).not.toMatch(/[\r\x1b⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/);
     expect(result.stderr).not.toContain('assuming');

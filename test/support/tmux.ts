@@ -8,6 +8,8 @@ import { AWSROLE_BIN } from './cli.js';
 import { shellQuote, waitFor } from './shell.js';
 
 export type InteractiveShell = 'bash' | 'zsh' | 'fish';
+/** The shells a pane can run: those with awsrole's shell function, and dash (POSIX sh) without. */
+export type PaneShell = InteractiveShell | 'dash';
 
 export interface Pane {
   /** tmux key names or literal strings, as `tmux send-keys` takes them: `send('awsrole use pr', 'Tab')`. */
@@ -30,7 +32,7 @@ export interface Pane {
 }
 
 export interface PaneOptions {
-  shell: InteractiveShell;
+  shell: PaneShell;
   /** The whole environment of the shell (nothing is inherited); PATH gets awsrole's bin dir first. */
   env: Record<string, string>;
   /** A scratch directory for the rc file, the awsrole link and command outputs. */
@@ -105,8 +107,14 @@ export async function startPane(options: PaneOptions): Promise<Pane> {
   return pane;
 }
 
-function startCommand(shell: InteractiveShell, dir: string, rc: string[]): string {
+function startCommand(shell: PaneShell, dir: string, rc: string[]): string {
   switch (shell) {
+    case 'dash': {
+      // An interactive sh reads the file named by $ENV.
+      const rcFile = join(dir, 'shrc');
+      writeFileSync(rcFile, [`PS1=${shellQuote(PROMPT)}`, 'PS2=', ...rc, ''].join('\n'));
+      return `env ENV=${shellQuote(rcFile)} dash -i`;
+    }
     case 'bash': {
       const rcFile = join(dir, 'bashrc');
       writeFileSync(rcFile, [`PS1=${shellQuote(PROMPT)}`, 'PS2=', ...rc, ''].join('\n'));

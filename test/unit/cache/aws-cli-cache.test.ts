@@ -10,6 +10,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBuiltAsNobody } from '../../support/as-nobody.js';
 import {
   awsCliCacheDir, awsCliCacheKey, readAwsCliSession, removeAwsCliSession, removeAwsCliSessionsWrittenBy, writeAwsCliSession,
   type AwsCliCacheArgs, type AwsCliRead,
@@ -296,11 +297,11 @@ describe(readAwsCliSession.name, () => {
       expect(ignored(readAwsCliSession(dir, args))).toBe('unreadable: EACCES');
       return;
     }
-    // root reads any file, so the reader runs as `nobody` in a child process (from the build).
-    const module = new URL('../../../build/modules/cache/aws-cli-cache.js', import.meta.url).href;
-    const script = `import(${JSON.stringify(module)}).then((m) => process.stdout.write(JSON.stringify(m.readAwsCliSession(process.argv[1], JSON.parse(process.argv[2])) ?? null)))`;
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script, dir, JSON.stringify(args)], { uid: 65534, gid: 65534, encoding: 'utf8' });
-    expect(JSON.parse(out)).toMatchObject({ ignored: 'unreadable: EACCES' });
+    // root reads any file, so the reader runs as `nobody` (test/support/as-nobody.ts).
+    const script = (module: string) => `import(${JSON.stringify(module)}).then((m) => process.stdout.write(JSON.stringify(m.readAwsCliSession(process.argv[1], JSON.parse(process.argv[2])) ?? null)))`;
+    const child = runBuiltAsNobody('cache/aws-cli-cache.js', script, [dir, JSON.stringify(args)]);
+    expect(child.stderr).toBe('');
+    expect(JSON.parse(child.stdout)).toMatchObject({ ignored: 'unreadable: EACCES' });
   });
 });
 

@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runBuiltAsNobody } from '../../support/as-nobody.js';
 import { parseIni } from '../../../src/config/ini.js';
 import { buildProfiles, loadConfig } from '../../../src/config/load.js';
 import type { IniSection, LoadedConfig, Setting } from '../../../src/config/types.js';
@@ -154,11 +154,10 @@ describe(loadConfig.name, () => {
       expect(refusal(envFor()).message).toBe(expected);
       return;
     }
-    // root reads any file, so the reader runs as `nobody` in a child process (from the build).
+    // root reads any file, so the reader runs as `nobody` (test/support/as-nobody.ts).
     chmodSync(dir, 0o755);
-    const loader = new URL('../../../build/modules/config/load.js', import.meta.url).href;
-    const script = `import(${JSON.stringify(loader)}).then((m) => { try { m.loadConfig(JSON.parse(process.argv[1])); } catch (e) { process.stdout.write(e.message); } })`;
-    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(envFor())], { uid: 65534, gid: 65534, encoding: 'utf8' });
+    const script = (loader: string) => `import(${JSON.stringify(loader)}).then((m) => { try { m.loadConfig(JSON.parse(process.argv[1])); } catch (e) { process.stdout.write(e.message); } })`;
+    const child = runBuiltAsNobody('config/load.js', script, [JSON.stringify(envFor())]);
     expect(child.stderr).toBe('');
     expect(child.stdout).toBe(expected);
   });

@@ -151,13 +151,46 @@ describe.each(SHELLS)('use script in $label', (shell) => {
     });
   });
 
+  it.each(NASTY)("a session without a region of its own sets the user's region variables back exactly and remembers them: %s", (_, value) => {
+    // An earlier use set both variables to its profile's region; the user had only one, and `value` in it.
+    const env = { ...baseEnv(), AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'eu-west-1' };
+    const session: Session = {
+      profile: 'dev',
+      credentials: { accessKeyId: 'AKIADEV', secretAccessKey: 'sec' },
+      region: value,
+      userRegion: { variables: { AWS_DEFAULT_REGION: value }, handedOn: true },
+    };
+    const variables = evaluate(shell, useScript(shell.shell, session), env);
+    expect(variables).toEqual({
+      AWS_ACCESS_KEY_ID: 'AKIADEV',
+      AWS_SECRET_ACCESS_KEY: 'sec',
+      AWS_DEFAULT_REGION: value,
+      AWSROLE_PROFILE: 'dev',
+      AWSROLE_USER_REGION: JSON.stringify({ AWS_DEFAULT_REGION: value }),
+    });
+    expect(existsSync(canary)).toBe(false);
+  });
+
   it('unset clears every variable use set, and leaves the others', () => {
     const env = { ...baseEnv(), AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y', AWSROLE_PROFILE: 'z' };
     expect(evaluate(shell, unsetScript(shell.shell), env)).toEqual({
       AWS_PROFILE: 'old-profile',
       AWS_DEFAULT_PROFILE: 'old-profile',
       AWS_SECURITY_TOKEN: 'old-token',
+      AWS_REGION: 'users-own-region',
+      AWS_DEFAULT_REGION: 'users-own-region',
     });
+  });
+
+  it.each(NASTY)('unset sets the remembered region variables back exactly: %s', (_, value) => {
+    const env = { ...baseEnv(), AWS_ACCESS_KEY_ID: 'x', AWSROLE_PROFILE: 'z', AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'eu-west-1' };
+    expect(evaluate(shell, unsetScript(shell.shell, { AWS_DEFAULT_REGION: value }), env)).toEqual({
+      AWS_PROFILE: 'old-profile',
+      AWS_DEFAULT_PROFILE: 'old-profile',
+      AWS_SECURITY_TOKEN: 'old-token',
+      AWS_DEFAULT_REGION: value,
+    });
+    expect(existsSync(canary)).toBe(false);
   });
 });
 

@@ -61,26 +61,31 @@ describe(useScript.name, () => {
 });
 
 describe(unsetScript.name, () => {
-  it('POSIX shells', () => {
+  it('POSIX shells: sets the remembered region variables back, clears the rest', () => {
     const expected = `unset AWS_ACCESS_KEY_ID
 unset AWS_SECRET_ACCESS_KEY
 unset AWS_SESSION_TOKEN
 unset AWS_CREDENTIAL_EXPIRATION
 unset AWS_SESSION_EXPIRATION
-unset AWS_REGION
-unset AWS_DEFAULT_REGION
 unset AWSROLE_PROFILE
+unset AWSROLE_USER_REGION
+unset AWS_REGION
+export AWS_DEFAULT_REGION='us-east-1'
 `;
-    expect(unsetScript('bash')).toBe(expected);
-    expect(unsetScript('zsh')).toBe(expected);
-    expect(unsetScript('sh')).toBe(expected);
+    expect(unsetScript('bash', { AWS_DEFAULT_REGION: 'us-east-1' })).toBe(expected);
+    expect(unsetScript('zsh', { AWS_DEFAULT_REGION: 'us-east-1' })).toBe(expected);
+    expect(unsetScript('sh', { AWS_DEFAULT_REGION: 'us-east-1' })).toBe(expected);
   });
 
-  it('keeps the region variables when asked', () => {
-    const script = unsetScript('bash', { keepRegion: true });
+  it('clears both region variables when the user had neither', () => {
+    expect(unsetScript('bash', {})).toContain('unset AWS_REGION\nunset AWS_DEFAULT_REGION\n');
+  });
+
+  it('leaves the region variables alone when no use remembered them', () => {
+    const script = unsetScript('bash');
     expect(script).toContain('unset AWS_ACCESS_KEY_ID\n');
     expect(script).toContain('unset AWSROLE_PROFILE\n');
-    expect(script).not.toContain('REGION');
+    expect(script).not.toMatch(/AWS_(DEFAULT_)?REGION\b/);
   });
 
   it('fish', () => {
@@ -89,9 +94,8 @@ if set -q -g AWS_SECRET_ACCESS_KEY; set -e -g AWS_SECRET_ACCESS_KEY; end
 if set -q -g AWS_SESSION_TOKEN; set -e -g AWS_SESSION_TOKEN; end
 if set -q -g AWS_CREDENTIAL_EXPIRATION; set -e -g AWS_CREDENTIAL_EXPIRATION; end
 if set -q -g AWS_SESSION_EXPIRATION; set -e -g AWS_SESSION_EXPIRATION; end
-if set -q -g AWS_REGION; set -e -g AWS_REGION; end
-if set -q -g AWS_DEFAULT_REGION; set -e -g AWS_DEFAULT_REGION; end
 if set -q -g AWSROLE_PROFILE; set -e -g AWSROLE_PROFILE; end
+if set -q -g AWSROLE_USER_REGION; set -e -g AWSROLE_USER_REGION; end
 `);
   });
 
@@ -101,9 +105,8 @@ Remove-Item Env:AWS_SECRET_ACCESS_KEY -ErrorAction SilentlyContinue
 Remove-Item Env:AWS_SESSION_TOKEN -ErrorAction SilentlyContinue
 Remove-Item Env:AWS_CREDENTIAL_EXPIRATION -ErrorAction SilentlyContinue
 Remove-Item Env:AWS_SESSION_EXPIRATION -ErrorAction SilentlyContinue
-Remove-Item Env:AWS_REGION -ErrorAction SilentlyContinue
-Remove-Item Env:AWS_DEFAULT_REGION -ErrorAction SilentlyContinue
 Remove-Item Env:AWSROLE_PROFILE -ErrorAction SilentlyContinue
+Remove-Item Env:AWSROLE_USER_REGION -ErrorAction SilentlyContinue
 `);
   });
 });

@@ -64,6 +64,44 @@ describe(sessionVariables.name, () => {
   });
 });
 
+describe(`${sessionVariables.name} with the user's own region known`, () => {
+  const regionOf = (changes: ReturnType<typeof sessionVariables>) => ({
+    set: changes.set.filter(([name]) => /REGION/.test(name)),
+    clear: changes.clear.filter((name) => /REGION/.test(name)),
+  });
+
+  it("sets the profile's region in both variables, and remembers the user's", () => {
+    const session = { ...roleSession, userRegion: { variables: { AWS_DEFAULT_REGION: 'ap-south-1' }, handedOn: false } };
+    expect(regionOf(sessionVariables(session))).toEqual({
+      set: [
+        ['AWS_REGION', 'eu-west-1'],
+        ['AWS_DEFAULT_REGION', 'eu-west-1'],
+        ['AWSROLE_USER_REGION', '{"AWS_DEFAULT_REGION":"ap-south-1"}'],
+      ],
+      clear: [],
+    });
+  });
+
+  it("without a region of its own, sets the user's variables back exactly: the one they had, not the other", () => {
+    const session = { ...noRegionSession, region: 'ap-south-1', userRegion: { variables: { AWS_DEFAULT_REGION: 'ap-south-1' }, handedOn: true } };
+    expect(regionOf(sessionVariables(session))).toEqual({
+      set: [
+        ['AWS_DEFAULT_REGION', 'ap-south-1'],
+        ['AWSROLE_USER_REGION', '{"AWS_DEFAULT_REGION":"ap-south-1"}'],
+      ],
+      clear: ['AWS_REGION'],
+    });
+  });
+
+  it('without a region anywhere, clears both, so no earlier profile\'s region stays', () => {
+    const session = { ...noRegionSession, userRegion: { variables: {}, handedOn: true } };
+    expect(regionOf(sessionVariables(session))).toEqual({
+      set: [['AWSROLE_USER_REGION', '{}']],
+      clear: ['AWS_REGION', 'AWS_DEFAULT_REGION'],
+    });
+  });
+});
+
 describe('USE_VARIABLES', () => {
   it('lists every variable use can set', () => {
     expect(USE_VARIABLES).toEqual([
@@ -75,6 +113,7 @@ describe('USE_VARIABLES', () => {
       'AWS_REGION',
       'AWS_DEFAULT_REGION',
       'AWSROLE_PROFILE',
+      'AWSROLE_USER_REGION',
     ]);
   });
 });

@@ -192,15 +192,48 @@ describe('STS endpoint and region', () => {
     expect(error.message).toMatch(/"not a url" is not an http\(s\) URL \(\$AWS_ENDPOINT_URL_STS\)/);
   });
 
+});
+
+describe('region: the one handed on, and the one STS calls use', () => {
+  // a has a region of its own, b has none.
+  const config = `[profile a]\nrole_arn = ${ARN('A')}\nsource_profile = base\nregion = eu-west-1\n[profile b]\nrole_arn = ${ARN('B')}\nsource_profile = base\n`;
+  // What an earlier `use a` left in the shell of a user who had AWS_DEFAULT_REGION=ap-south-1, or no region.
+  const afterUse = (remembered: string) => ({ AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'eu-west-1', AWSROLE_PROFILE: 'a', AWSROLE_USER_REGION: remembered });
+  const GLOBAL = 'global';
+
   it.each([
-    ['the environment wins over the profile, as in the AWS CLI', { AWS_REGION: 'us-west-2' }, undefined, 'us-west-2'],
-    ['AWS_DEFAULT_REGION is read too', { AWS_DEFAULT_REGION: 'ap-south-1' }, undefined, 'ap-south-1'],
-    ['the profile wins over a region an earlier use left', { AWS_REGION: 'us-west-2', AWSROLE_PROFILE: 'other' }, undefined, 'eu-west-1'],
-    ['--region wins over everything', { AWS_REGION: 'us-west-2' }, { region: 'ca-central-1' }, 'ca-central-1'],
-  ])('region: %s', (_name, env, options, region) => {
-    const p = plan(config, KEYS, 'a', { ...env, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' }, options);
+    // name, profile, environment, flags → region handed on, the user's variables set back?, STS region
+    ['the profile\'s region wins over AWS_REGION', 'a', { AWS_REGION: 'us-west-2' }, undefined, 'eu-west-1', false, 'us-west-2'],
+    ['the profile\'s region wins over AWS_DEFAULT_REGION', 'a', { AWS_DEFAULT_REGION: 'ap-south-1' }, undefined, 'eu-west-1', false, 'ap-south-1'],
+    ['--region wins over everything', 'a', { AWS_REGION: 'us-west-2' }, { region: 'ca-central-1' }, 'ca-central-1', false, 'ca-central-1'],
+    ['no region of its own: the user\'s', 'b', { AWS_DEFAULT_REGION: 'ap-south-1' }, undefined, 'ap-south-1', true, 'ap-south-1'],
+    ['no region anywhere', 'b', {}, undefined, undefined, true, GLOBAL],
+    ['no region of its own after a use: the user\'s from before it', 'b', afterUse('{"AWS_DEFAULT_REGION":"ap-south-1"}'), undefined, 'ap-south-1', true, 'ap-south-1'],
+    ['no region of its own after a use, when the user had none: none', 'b', afterUse('{}'), undefined, undefined, true, GLOBAL],
+    ['its own region again after a use', 'a', afterUse('{"AWS_DEFAULT_REGION":"ap-south-1"}'), undefined, 'eu-west-1', false, 'ap-south-1'],
+    ['--region after a use', 'b', afterUse('{}'), { region: 'ca-central-1' }, 'ca-central-1', false, 'ca-central-1'],
+  ] as const)('%s', (_name, profile, env, options, region, handedOn, stsRegion) => {
+    const p = plan(config, KEYS, profile, { ...env, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' }, options);
     expect(p.region?.value).toBe(region);
-    expect((p.steps[1] as AssumeRoleStep).sts.endpoint.value).toBe(`https://sts.${region}.amazonaws.com`);
+    expect(p.userRegion?.handedOn).toBe(handedOn);
+    // botocore's session region: --region, then the (user's own) environment, then the profile.
+    const sts = (p.steps[1] as AssumeRoleStep).sts;
+    if (stsRegion === GLOBAL) expect([sts.endpoint.value, sts.region.value]).toEqual(['https://sts.amazonaws.com', 'us-east-1']);
+    else expect([sts.endpoint.value, sts.region.value]).toEqual([`https://sts.${stsRegion}.amazonaws.com`, stsRegion]);
+  });
+
+  it("remembers the user's own variables, exactly, from before the first use", () => {
+    expect(plan(config, KEYS, 'a', { AWS_DEFAULT_REGION: 'ap-south-1' }).userRegion?.variables).toEqual({ AWS_DEFAULT_REGION: 'ap-south-1' });
+    expect(plan(config, KEYS, 'a', { AWS_REGION: '' }).userRegion?.variables).toEqual({ AWS_REGION: '' });
+    expect(plan(config, KEYS, 'b', afterUse('{"AWS_REGION":"us-west-2"}')).userRegion?.variables).toEqual({ AWS_REGION: 'us-west-2' });
+  });
+
+  it('says where the region came from', () => {
+    expect(plan(config, KEYS, 'b', { AWS_DEFAULT_REGION: 'ap-south-1' }).region?.source).toEqual({ kind: 'env', variable: 'AWS_DEFAULT_REGION' });
+    expect(plan(config, KEYS, 'b', afterUse('{"AWS_DEFAULT_REGION":"ap-south-1"}')).region?.source).toEqual({
+      kind: 'default',
+      reason: 'your AWS_DEFAULT_REGION from before the first awsrole use ($AWSROLE_USER_REGION)',
+    });
   });
 });
 

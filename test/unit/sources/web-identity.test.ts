@@ -1,11 +1,10 @@
 // The token file is real (a temp dir); STS is a stand-in that records what it was asked.
-import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isBuilt, runBuiltAsNobody } from '../../support/as-nobody.js';
 import { AwsroleError, ExitCode } from '../../../src/errors.js';
 import type { StsTarget, WebIdentityStep } from '../../../src/plan/types.js';
 import { webIdentityCredentials } from '../../../src/sources/web-identity.js';
@@ -131,13 +130,12 @@ describe(webIdentityCredentials.name, () => {
       expect(await failure(webIdentityCredentials(step(path), standIn().context))).toMatchObject({ exitCode: ExitCode.config, message: expected });
       return;
     }
-    // root reads any file, so the source runs as `nobody` in a child process (from the build).
-    const built = fileURLToPath(new URL('../../../build/modules/sources/web-identity.js', import.meta.url));
-    if (!existsSync(built)) test.skip(); // `npm test` builds first
+    // root reads any file, so the source runs as `nobody` (test/support/as-nobody.ts).
+    if (!isBuilt('sources/web-identity.js')) test.skip(); // `npm test` builds first
     chmodSync(dir, 0o755);
-    const script = `import(${JSON.stringify(pathToFileURL(built).href)}).then((m) => m.webIdentityCredentials(JSON.parse(process.argv[1]), {}))
+    const script = (module: string) => `import(${JSON.stringify(module)}).then((m) => m.webIdentityCredentials(JSON.parse(process.argv[1]), {}))
       .catch((e) => process.stdout.write(e.exitCode + ' ' + e.message))`;
-    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(step(path))], { uid: 65534, gid: 65534, encoding: 'utf8' });
+    const child = runBuiltAsNobody('sources/web-identity.js', script, [JSON.stringify(step(path))]);
     expect(child.stderr).toBe('');
     expect(child.stdout).toBe(`${ExitCode.config} ${expected}`);
   });
