@@ -2,11 +2,10 @@ import { childEnvironment, runCommand } from '../exec.js';
 import { loadConfig } from '../config/load.js';
 import { profileKind } from '../plan/kind.js';
 import { recordRecentProfile } from '../recent-profiles.js';
-import { runPlan } from '../run-plan.js';
-import { startCredentialServer } from '../server/credential-server.js';
 import { serverSettings, type ServerOptions } from './server-options.js';
 import type { CommandContext, CredentialOptions } from './context.js';
-import { effectsFor, planFor } from './obtain-session.js';
+import { planFor } from './obtain-session.js';
+import { startPlanServer } from './plan-server.js';
 
 /**
  * Every variable through which an SDK could find credentials before the container endpoint
@@ -43,16 +42,7 @@ export async function execWithServer(
 ): Promise<number> {
   const plan = planFor(profile, options, context);
   const settings = serverSettings({ ...options, ecs: true, imds: false }, context);
-  // The first run may show a spinner and obey --refresh; the renewals run while the child owns the
-  // terminal: no spinner, cache first. Both treat a session as spent once inside the window.
-  const first = { ...effectsFor(options, context), minTtlSeconds: settings.windowSeconds };
-  const later = { ...effectsFor({ ...options, quiet: true, refresh: false, refreshMfa: false }, context), minTtlSeconds: settings.windowSeconds };
-  let runs = 0;
-  const server = await startCredentialServer(() => runPlan(plan, runs++ === 0 ? first : later), settings, {
-    now: () => new Date(),
-    debug: context.debug,
-    warn: context.warn,
-  });
+  const server = await startPlanServer(plan, options, settings, context);
   try {
     recordRecentProfile(context.env, profile, context.debug);
     warnAboutDefaultProfile(context);

@@ -1,11 +1,10 @@
 import { envScript } from '../output/env-formats.js';
 import { ENV_DIALECTS } from '../output/env-formats.js';
 import { recordRecentProfile } from '../recent-profiles.js';
-import { runPlan } from '../run-plan.js';
-import { startCredentialServer } from '../server/credential-server.js';
 import { chooseShell } from './choose-shell.js';
 import type { CommandContext, CredentialOptions } from './context.js';
-import { effectsFor, planFor } from './obtain-session.js';
+import { planFor } from './obtain-session.js';
+import { startPlanServer } from './plan-server.js';
 import { serverSettings, type ServerOptions } from './server-options.js';
 
 export interface ServeOptions extends CredentialOptions, ServerOptions {
@@ -21,14 +20,7 @@ export async function serveCommand(profile: string, options: ServeOptions, conte
   const shell = chooseShell(options.shell, context);
   const plan = planFor(profile, options, context);
   const settings = serverSettings(options, context);
-  const first = { ...effectsFor(options, context), minTtlSeconds: settings.windowSeconds };
-  const later = { ...effectsFor({ ...options, quiet: true, refresh: false, refreshMfa: false }, context), minTtlSeconds: settings.windowSeconds };
-  let runs = 0;
-  const server = await startCredentialServer(() => runPlan(plan, runs++ === 0 ? first : later), settings, {
-    now: () => new Date(),
-    debug: context.debug,
-    warn: context.warn,
-  });
+  const server = await startPlanServer(plan, options, settings, context);
   recordRecentProfile(context.env, profile, context.debug);
   const dialect = shell === 'fish' ? ENV_DIALECTS.fish : shell === 'powershell' ? ENV_DIALECTS.powershell : ENV_DIALECTS.env;
   context.stdout.write(envScript(dialect, { set: server.variables, clear: [] }));
