@@ -70,6 +70,9 @@ export interface SignalForwarding {
  * covers both. A signal the witness saw that awsrole has not yet handled is credited, so that
  * rearming the witness does not lose it.
  */
+/** How long signals for awsrole are gathered before deciding whom they reached. */
+const BATCH_WINDOW_MS = 30;
+
 export function startSignalForwarding(options: ForwardingOptions = {}): SignalForwarding {
   const deliver = options.deliver ?? sendSignal;
   let interruptedBy: ForwardedSignal | undefined;
@@ -114,7 +117,10 @@ export function startSignalForwarding(options: ForwardingOptions = {}): SignalFo
     }
     if (!batch) {
       batch = new Set();
-      setImmediate(decide);
+      // Not setImmediate: coreutils' timeout signals the command's pid and then its group a few
+      // system calls apart, which can fall into two event-loop turns. Deciding a moment later
+      // sees both, and the group's copy in the witness means the kernel already delivered it.
+      setTimeout(decide, BATCH_WINDOW_MS);
     }
     batch.add(signal);
   };
