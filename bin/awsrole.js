@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The awsrole command: the program bundled into dist/ by `npm run build` (scripts/build.mjs).
 // CommonJS (bin/package.json), like the bundle: Node then never starts its ES module loader.
-// V8's compile cache goes on before dist/cli.js loads, so that it covers it (src/compile-cache.ts).
+// V8's compile cache goes on before dist/cli.js loads, so that it covers it (src/startup/compile-cache.ts).
 'use strict';
 let compileCache;
 try {

@@ -43,7 +43,7 @@ const STARTUP_COMMANDS = [
 ].map(src);
 
 const ENTRY = resolve(root, 'src/cli.ts');
-const COMPILE_CACHE = resolve(root, 'src/compile-cache.ts');
+const COMPILE_CACHE = resolve(root, 'src/startup/compile-cache.ts');
 const dist = resolve(root, 'dist');
 
 /** Every module reachable by static imports from cli.ts and the startup commands. */
@@ -151,8 +151,8 @@ const { output: compileCache } = await build({
   output: { dir: dist, format: 'cjs', entryFileNames: '[name].js' },
 });
 const own = compileCache.flatMap((file) => (file.type === 'chunk' ? file.imports : [])).filter((name) => !name.startsWith('node:'));
-if (own.length > 0) throw new Error(`build: src/compile-cache.ts may import only node: built-ins, not ${own.join(', ')}`);
-modules['compile-cache.js'] = ['src/compile-cache.ts'];
+if (own.length > 0) throw new Error(`build: src/startup/compile-cache.ts may import only node: built-ins, not ${own.join(', ')}`);
+modules['compile-cache.js'] = ['src/startup/compile-cache.ts'];
 writeFileSync(resolve(dist, 'modules.json'), `${JSON.stringify(modules, null, 1)}\n`);
 
 // The per-module build for tests: same sources and transform, packages left to node_modules.

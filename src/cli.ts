@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import type { CommandContext, CredentialOptions } from './commands/context.js';
-import { processEnv, type Env } from './env.js';
+import { processEnv, type Env } from './environment/env.js';
 import { forPeople, LINE_LIMIT } from './output/for-people.js';
-import { reportError } from './report-error.js';
+import { reportError } from './errors/report-error.js';
 
 // The environment as it was when awsrole started: commands and `exec` children see this copy,
 // never later changes to process.env (the AWS SDK's warning switch, for one).

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, unlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { AssumedRole } from '../sts/types.js';
-import { timeFromParts } from '../time.js';
+import { timeFromParts } from '../time/time.js';
 import { directoryNotTrusted, makePrivateDirectories, notTrusted, readFileWithStats, writeFileAtomic } from './atomic-file.js';
 import { assumedRoleMatches } from './role-arn.js';
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Credentials } from '../credentials.js';
+import type { Credentials } from '../run/credentials.js';
 import type { AssumeRoleStep, StsTarget } from '../plan/types.js';
 import type { AwsCliCacheArgs } from './aws-cli-cache.js';
 

@@ -21,7 +21,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, linkSync, lstatSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AwsroleError, ExitCode } from '../errors.js';
+import { AwsroleError, ExitCode } from '../errors/errors.js';
 import { notTrusted, openForReading, readAtMost } from './atomic-file.js';
 
 /** What a lock file holds: who holds it, to judge whether it is stale and to name it in errors. */

@@ -7,7 +7,7 @@
  */
 import { lstatSync, readdirSync, unlinkSync, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../errors/errors.js';
 import { quotePosix } from '../output/quote.js';
 import { makePrivateDirectories, readFileWithStats, writeFileAtomic } from './atomic-file.js';
 import { acquireLock, type LockOptions } from './lock.js';

@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import { awsCliArgs } from '../cache/keys.js';
 import { SessionCache, type SessionEntry } from '../cache/sessions.js';
 import { loadConfig } from '../config/load.js';
-import { awsCliCacheDirectory, cacheDirectory } from '../env.js';
+import { awsCliCacheDirectory, cacheDirectory } from '../environment/env.js';
 import { resolvePlan } from '../plan/resolve.js';
 import { alignColumns } from '../output/table.js';
 import type { CommandContext } from './context.js';

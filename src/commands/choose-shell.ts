@@ -1,6 +1,6 @@
-import { UsageError } from '../errors.js';
+import { UsageError } from '../errors/errors.js';
 import { parseShellName, shellFromPath, type ShellName } from '../output/use-script.js';
-import type { Env } from '../env.js';
+import type { Env } from '../environment/env.js';
 import type { CommandContext } from './context.js';
 
 /**

@@ -4,9 +4,9 @@ import { federationOverride, getSigninToken, signinEndpoint } from '../console/f
 import { removeLaunchPage, removeStalePages, writeLaunchPage } from '../console/launch-page.js';
 import { loginUrl } from '../console/login-url.js';
 import { CONSOLE_HOSTS, consolePartition } from '../console/partitions.js';
-import { cacheDirectory } from '../env.js';
+import { cacheDirectory } from '../environment/env.js';
 import { withSpinner } from '../output/spinner.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../errors/errors.js';
 import { launchBrowser } from '../sso/browser.js';
 import { requestTimeoutMs } from '../sso/endpoints.js';
 import type { CommandContext, CredentialOptions } from './context.js';

@@ -1,4 +1,4 @@
-import type { Env } from '../env.js';
+import type { Env } from '../environment/env.js';
 
 /** What every command receives from the CLI layer: the environment and the two streams. */
 export interface CommandContext {

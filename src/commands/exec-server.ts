@@ -1,7 +1,7 @@
-import { childEnvironment, runCommand } from '../exec.js';
+import { childEnvironment, runCommand } from '../process/exec.js';
 import { loadConfig } from '../config/load.js';
 import { profileKind } from '../plan/kind.js';
-import { recordRecentProfile } from '../recent-profiles.js';
+import { recordRecentProfile } from '../picker/recent-profiles.js';
 import { serverSettings, type ServerOptions } from './server-options.js';
 import type { CommandContext, CredentialOptions } from './context.js';
 import { planFor } from './obtain-session.js';

@@ -1,12 +1,12 @@
 import { loadConfig } from '../config/load.js';
-import type { Session } from '../credentials.js';
-import { parseSeconds } from '../duration.js';
-import { runCommand, childEnvironment } from '../exec.js';
-import { UsageError } from '../errors.js';
+import type { Session } from '../run/credentials.js';
+import { parseSeconds } from '../time/duration.js';
+import { runCommand, childEnvironment } from '../process/exec.js';
+import { UsageError } from '../errors/errors.js';
 import { sessionVariables } from '../output/variables.js';
-import { recordRecentProfile } from '../recent-profiles.js';
+import { recordRecentProfile } from '../picker/recent-profiles.js';
 import type { Plan } from '../plan/types.js';
-import { lastHopChained, ROLE_CHAINING_MAX_SECONDS, runPlan } from '../run-plan.js';
+import { lastHopChained, ROLE_CHAINING_MAX_SECONDS, runPlan } from '../run/run-plan.js';
 import { execServerDefault } from '../server/setting.js';
 import type { CommandContext, CredentialOptions } from './context.js';
 import { effectsFor, planFor } from './obtain-session.js';

@@ -1,7 +1,7 @@
-import { UsageError } from '../errors.js';
+import { UsageError } from '../errors/errors.js';
 import { FORMAT_NAMES, formatSession, parseFormatName } from '../output/formats.js';
 import { sectionNameProblem } from '../output/ini.js';
-import { didYouMean } from '../suggest.js';
+import { didYouMean } from '../plan/suggest.js';
 import type { CommandContext, CredentialOptions } from './context.js';
 import { obtainSession } from './obtain-session.js';
 

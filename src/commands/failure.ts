@@ -1,4 +1,4 @@
-import type { Env } from '../env.js';
+import type { Env } from '../environment/env.js';
 import { failureStatement } from '../output/failure-statement.js';
 import { shellForFailure } from './choose-shell.js';
 

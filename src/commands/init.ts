@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { UsageError } from '../errors/errors.js';
 import { INIT_SHELLS, initScript, parseInitShell, rcLine } from '../shell/init.js';
 import type { CommandContext } from './context.js';
 

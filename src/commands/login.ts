@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../config/load.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../errors/errors.js';
 import { lookUpProfile, resolvePlan } from '../plan/resolve.js';
 import type { DeviceAuthorization } from '../sso/api.js';
 import { createOidcClient } from '../sso/api.js';

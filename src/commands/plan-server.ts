@@ -1,5 +1,5 @@
 import type { Plan } from '../plan/types.js';
-import { runPlan } from '../run-plan.js';
+import { runPlan } from '../run/run-plan.js';
 import { startCredentialServer, type CredentialServer, type ServerSettings } from '../server/credential-server.js';
 import type { CommandContext, CredentialOptions } from './context.js';
 import { effectsFor } from './obtain-session.js';

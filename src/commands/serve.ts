@@ -1,6 +1,6 @@
 import { envScript } from '../output/env-formats.js';
 import { ENV_DIALECTS } from '../output/env-formats.js';
-import { recordRecentProfile } from '../recent-profiles.js';
+import { recordRecentProfile } from '../picker/recent-profiles.js';
 import { chooseShell } from './choose-shell.js';
 import type { CommandContext, CredentialOptions } from './context.js';
 import { planFor } from './obtain-session.js';

@@ -1,6 +1,6 @@
 import { BlockList, isIP } from 'node:net';
-import { parseSeconds } from '../duration.js';
-import { UsageError } from '../errors.js';
+import { parseSeconds } from '../time/duration.js';
+import { UsageError } from '../errors/errors.js';
 import type { ServerSettings } from '../server/credential-server.js';
 import { isLoopback } from '../server/listen.js';
 import { DEFAULT_MINIMUM_USE_SECONDS, EXPLICIT_MINIMUM_USE_SECONDS, SDK_REFRESH_WINDOW_SECONDS } from '../server/refresher.js';

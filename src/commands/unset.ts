@@ -1,5 +1,5 @@
 import { unsetScript } from '../output/use-script.js';
-import { rememberedUserRegion } from '../user-region.js';
+import { rememberedUserRegion } from '../environment/user-region.js';
 import { chooseShell } from './choose-shell.js';
 import type { CommandContext } from './context.js';
 

@@ -1,10 +1,10 @@
 import { userInfo } from 'node:os';
 import { loadConfig } from '../config/load.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../errors/errors.js';
 import { useScript, type ShellName } from '../output/use-script.js';
 import { pickerItems } from '../picker/items.js';
 import type { PickerTerminal } from '../picker/terminal.js';
-import { orderByRecent, readRecentProfiles, recordRecentProfile } from '../recent-profiles.js';
+import { orderByRecent, readRecentProfiles, recordRecentProfile } from '../picker/recent-profiles.js';
 import { rcLine } from '../shell/init.js';
 import { chooseShell } from './choose-shell.js';
 import type { CommandContext, CredentialOptions } from './context.js';

@@ -1,10 +1,10 @@
 import { loadConfig } from '../config/load.js';
 import type { Profile } from '../config/types.js';
-import type { Credentials } from '../credentials.js';
-import { AwsRefusedError, AwsroleError, UsageError } from '../errors.js';
-import type { Env } from '../env.js';
+import type { Credentials } from '../run/credentials.js';
+import { AwsRefusedError, AwsroleError, UsageError } from '../errors/errors.js';
+import type { Env } from '../environment/env.js';
 import { StsRefusal } from '../sts/types.js';
-import { stsError } from '../assume-hop.js';
+import { stsError } from '../run/assume-hop.js';
 import { resolveRegion, resolveStsTarget } from '../plan/sts-target.js';
 import type { CommandContext, CredentialOptions } from './context.js';
 import { effectsFor, obtainSession } from './obtain-session.js';

@@ -11,7 +11,7 @@
  */
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
-import type { Env } from '../env.js';
+import type { Env } from '../environment/env.js';
 import { FORMAT_NAMES } from '../output/formats.js';
 import { INIT_SHELLS } from '../shell/init.js';
 import { completeWord } from './complete.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { type Env, configFilePath, credentialsFilePath } from '../env.js';
-import { ConfigError } from '../errors.js';
+import { type Env, configFilePath, credentialsFilePath } from '../environment/env.js';
+import { ConfigError } from '../errors/errors.js';
 import { parseIni } from './ini.js';
 import type { IniFile, IniSection, LoadedConfig, Profile } from './types.js';
 

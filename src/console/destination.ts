@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { UsageError } from '../errors/errors.js';
 
 /** What `--destination` asked for, checked before anything else runs. */
 export type DestinationSpec =

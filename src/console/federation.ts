@@ -2,8 +2,8 @@
 // Plain fetch: one unsigned GET needs no SDK. Every message here is built from the status or an
 // error code only — the request URL holds the secret key and session token.
 
-import type { Env } from '../env.js';
-import { AwsRefusedError, AwsUnreachableError, UsageError } from '../errors.js';
+import type { Env } from '../environment/env.js';
+import { AwsRefusedError, AwsUnreachableError, UsageError } from '../errors/errors.js';
 import { signinTokenUrl, type SessionCredentials } from './login-url.js';
 import type { ConsoleHosts } from './partitions.js';
 import { foreignBody } from '../sources/http.js';

@@ -8,7 +8,7 @@ import { chmodSync, lstatSync, readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { makePrivateDirectories, writeFileAtomic } from '../cache/atomic-file.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../errors/errors.js';
 
 /** How long a page is kept: long enough for a slow browser to start and read it. */
 export const PAGE_MAX_AGE_MS = 60_000;

@@ -2,7 +2,7 @@
 // console"). Both carry secrets — the first the credentials, the second a token that signs in
 // whoever opens it for 15 minutes — so neither may reach a message, a log or a process argument.
 
-import type { Credentials } from '../credentials.js';
+import type { Credentials } from '../run/credentials.js';
 
 /** Credentials that can sign in: a session, with its token. */
 export type SessionCredentials = Credentials & { sessionToken: string };

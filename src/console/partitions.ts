@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../errors/errors.js';
 
 /** The partitions with a console that federation can sign in to. */
 export type Partition = 'aws' | 'aws-us-gov' | 'aws-cn';

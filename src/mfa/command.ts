@@ -1,7 +1,7 @@
-import type { Env } from '../env.js';
-import { UsageError } from '../errors.js';
+import type { Env } from '../environment/env.js';
+import { UsageError } from '../errors/errors.js';
 import { isMfaCode } from './code.js';
-import { runHelper, splitHelperCommand } from '../helper-command.js';
+import { runHelper, splitHelperCommand } from '../process/helper-command.js';
 
 /** Long enough to find a YubiKey and touch it, or to unlock a password manager. */
 export const DEFAULT_COMMAND_TIMEOUT_MS = 60_000;

@@ -6,8 +6,8 @@
  * With none of them (no terminal: CI, cron) it is a UsageError that names the three ways.
  * Every failure to get a code is exit 2, except cancelling the prompt (Ctrl-C: 130).
  */
-import type { Env } from '../env.js';
-import { UsageError } from '../errors.js';
+import type { Env } from '../environment/env.js';
+import { UsageError } from '../errors/errors.js';
 import { isMfaCode, WAYS_TO_PASS_A_CODE } from './code.js';
 import { runMfaCommand, type MfaCommand } from './command.js';
 import { promptForCode } from './prompt.js';

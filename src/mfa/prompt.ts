@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { UsageError } from '../errors/errors.js';
 import { isMfaCode, WAYS_TO_PASS_A_CODE } from './code.js';
 import type { Terminal } from './terminal.js';
 

@@ -1,8 +1,8 @@
 import { closeSync, writeSync } from 'node:fs';
 import { constants } from 'node:os';
 import { ReadStream } from 'node:tty';
-import { openDevTty, readRaw } from '../dev-tty.js';
-import { AwsroleError } from '../errors.js';
+import { openDevTty, readRaw } from '../terminal/dev-tty.js';
+import { AwsroleError } from '../errors/errors.js';
 import { createLineEditor } from './line-editor.js';
 
 /** The user's terminal, where a code is asked for. Injectable so that the prompt logic is tested without one. */

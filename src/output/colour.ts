@@ -1,4 +1,4 @@
-import type { Env } from '../env.js';
+import type { Env } from '../environment/env.js';
 
 // Colour for people at a terminal, never for programs: one decision, shared by every command that
 // writes a table or a picker, and tiny SGR helpers. https://no-color.org

@@ -1,5 +1,5 @@
 /** The `export --format` names and the dispatch from a name to its formatter. */
-import type { Session } from '../credentials.js';
+import type { Session } from '../run/credentials.js';
 import { ENV_DIALECTS, envScript } from './env-formats.js';
 import { credentialsIni } from './ini.js';
 import { processJson, sessionJson } from './json-formats.js';

@@ -2,7 +2,7 @@
  * `ini`: one section of a shared credentials file (`~/.aws/credentials`), read the same way by
  * botocore (Python's configparser) and the JS SDK. What either would read differently is refused.
  */
-import type { Session } from '../credentials.js';
+import type { Session } from '../run/credentials.js';
 import { assertWritable, unrepresentable } from './unrepresentable.js';
 
 const HINT = 'use --format json or --format process instead';

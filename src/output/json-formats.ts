@@ -1,4 +1,4 @@
-import type { Session } from '../credentials.js';
+import type { Session } from '../run/credentials.js';
 import { formatTimestamp } from './timestamp.js';
 
 /**

@@ -3,7 +3,7 @@
  * Each quoter takes the value and the name of the variable it belongs to; the name appears in
  * errors, the value never does (it may be a secret).
  */
-import { AwsroleError, ExitCode } from '../errors.js';
+import { AwsroleError, ExitCode } from '../errors/errors.js';
 import { assertWritable, unrepresentable } from './unrepresentable.js';
 
 const MALFORMED_HINT = 'the credential source returned a malformed value';

@@ -1,4 +1,4 @@
-import type { Env } from '../env.js';
+import type { Env } from '../environment/env.js';
 
 // A one-line spinner on a terminal while awsrole waits on AWS. It is for people only: it draws
 // nothing unless the stream is a terminal, nothing for calls that finish within the delay, and

@@ -1,4 +1,4 @@
-import { AwsroleError, ExitCode } from '../errors.js';
+import { AwsroleError, ExitCode } from '../errors/errors.js';
 
 /**
  * An expiry as ISO 8601 UTC to the second: `2026-11-28T10:00:00Z`. This is the form STS itself

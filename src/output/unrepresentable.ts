@@ -1,4 +1,4 @@
-import { AwsroleError, ExitCode } from '../errors.js';
+import { AwsroleError, ExitCode } from '../errors/errors.js';
 
 /**
  * The error for a value that a format cannot hold exactly. It is neither a usage nor a config

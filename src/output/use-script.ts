@@ -1,7 +1,7 @@
 /** The shell code of `use` and `unset`, for the shell the user runs. */
-import type { Session } from '../credentials.js';
+import type { Session } from '../run/credentials.js';
 import { ENV_DIALECTS, envScript, type EnvDialect } from './env-formats.js';
-import type { RegionVariables } from '../user-region.js';
+import type { RegionVariables } from '../environment/user-region.js';
 import { REGION_VARIABLES, USE_VARIABLES, sessionVariables } from './variables.js';
 
 export type ShellName = 'bash' | 'zsh' | 'sh' | 'fish' | 'powershell';

@@ -1,8 +1,8 @@
-import type { Session } from '../credentials.js';
-import { REGION_VARIABLES, USER_REGION_VARIABLE, encodeUserRegion } from '../user-region.js';
+import type { Session } from '../run/credentials.js';
+import { REGION_VARIABLES, USER_REGION_VARIABLE, encodeUserRegion } from '../environment/user-region.js';
 import { formatTimestamp } from './timestamp.js';
 
-export { REGION_VARIABLES } from '../user-region.js';
+export { REGION_VARIABLES } from '../environment/user-region.js';
 
 /** What `use`, `exec` and the env formats do to the environment: set these, in order; clear those. */
 export interface VariableChanges {

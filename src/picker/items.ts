@@ -4,8 +4,8 @@
  * found by resolving its plan, which reads only the files and calls nothing.
  */
 import type { LoadedConfig } from '../config/types.js';
-import type { Env } from '../env.js';
-import { AwsroleError } from '../errors.js';
+import type { Env } from '../environment/env.js';
+import { AwsroleError } from '../errors/errors.js';
 import { profileKind } from '../plan/kind.js';
 import { resolvePlan } from '../plan/resolve.js';
 import type { PickerItem } from './state.js';

@@ -7,9 +7,9 @@
 import { writeSync } from 'node:fs';
 import { constants } from 'node:os';
 import { isatty, ReadStream, WriteStream } from 'node:tty';
-import { openDevTty, readRaw } from '../dev-tty.js';
-import type { Env } from '../env.js';
-import { AwsroleError } from '../errors.js';
+import { openDevTty, readRaw } from '../terminal/dev-tty.js';
+import type { Env } from '../environment/env.js';
+import { AwsroleError } from '../errors/errors.js';
 import { INTERRUPTED_EXIT_CODE } from '../mfa/terminal.js';
 import { useColour } from '../output/colour.js';
 import { decodeKeys } from './keys.js';

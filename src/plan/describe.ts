@@ -1,4 +1,4 @@
-import { maskAccessKeyId } from '../mask.js';
+import { maskAccessKeyId } from '../output/mask.js';
 import { forPeople, LINE_LIMIT } from '../output/for-people.js';
 import type { Plan, Planned, Step, ValueSource } from './types.js';
 import { describeSource } from './where.js';

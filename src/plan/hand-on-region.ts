@@ -1,13 +1,13 @@
 import type { Profile } from '../config/types.js';
-import type { Env } from '../env.js';
-import { USER_REGION_VARIABLE, regionOf, rememberedUserRegion, userRegionVariables, type UserRegion } from '../user-region.js';
+import type { Env } from '../environment/env.js';
+import { USER_REGION_VARIABLE, regionOf, rememberedUserRegion, userRegionVariables, type UserRegion } from '../environment/user-region.js';
 import type { Planned } from './types.js';
 import { fromSetting } from './where.js';
 
 /**
  * The region `use`, `exec` and the formats hand on — a switcher moves you to the profile's
  * region: `--region`; else the profile's own `region`, over any region in the environment; else
- * the user's own region from before awsrole changed anything (src/user-region.ts), never one an
+ * the user's own region from before awsrole changed anything (src/environment/user-region.ts), never one an
  * earlier `use` set for another profile. Not the region of the STS calls: that one keeps
  * botocore's rule (resolveRegion in sts-target.ts).
  */

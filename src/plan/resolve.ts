@@ -1,8 +1,8 @@
 import type { IniSection, LoadedConfig, Profile, Setting } from '../config/types.js';
-import { envFlag, type Env } from '../env.js';
-import { ConfigError, UsageError } from '../errors.js';
+import { envFlag, type Env } from '../environment/env.js';
+import { ConfigError, UsageError } from '../errors/errors.js';
 import { forPeople } from '../output/for-people.js';
-import { didYouMean } from '../suggest.js';
+import { didYouMean } from './suggest.js';
 import { defaultSessionName } from './session-name.js';
 import { handOnRegion } from './hand-on-region.js';
 import { resolveRegion, resolveStsTarget } from './sts-target.js';

@@ -1,4 +1,4 @@
-import type { Env } from '../env.js';
+import type { Env } from '../environment/env.js';
 
 const PREFIX = 'awsrole-';
 const MAX_LENGTH = 64;

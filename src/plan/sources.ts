@@ -1,6 +1,6 @@
 import type { IniSection, LoadedConfig, Profile, Setting } from '../config/types.js';
-import type { Env } from '../env.js';
-import { ConfigError } from '../errors.js';
+import type { Env } from '../environment/env.js';
+import { ConfigError } from '../errors/errors.js';
 import type { Planned, SsoStep, StsTarget, WebIdentityStep } from './types.js';
 import { checkRoleArn, checkSessionName, parseDuration } from './validate.js';
 import { formatOrigin, fromSetting } from './where.js';

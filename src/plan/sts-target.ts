@@ -1,6 +1,6 @@
 import type { LoadedConfig, Profile } from '../config/types.js';
-import { envFlag, type Env } from '../env.js';
-import { ConfigError } from '../errors.js';
+import { envFlag, type Env } from '../environment/env.js';
+import { ConfigError } from '../errors/errors.js';
 import { usersOwnRegion } from './hand-on-region.js';
 import type { Planned, StsTarget } from './types.js';
 import { describeSource, fromSetting } from './where.js';
@@ -19,7 +19,7 @@ const GLOBAL_SIGNING_REGION = 'us-east-1';
  * The region of the STS calls, by botocore's rule for the session region: `--region`, then the
  * environment (AWS_REGION, then AWS_DEFAULT_REGION, as the AWS CLI v2 reads them), then the
  * profile's `region`. The environment is the user's own: after a `use`, the region variables as
- * they were before it (src/user-region.ts), so a region set for an earlier profile never steers
+ * they were before it (src/environment/user-region.ts), so a region set for an earlier profile never steers
  * a later call. (The region handed on to the shell is another rule: hand-on-region.ts.)
  */
 export function resolveRegion(top: Profile, env: Env, flag?: string): Planned<string> | undefined {

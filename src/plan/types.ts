@@ -1,5 +1,5 @@
 import type { Origin } from '../config/types.js';
-import type { UserRegion } from '../user-region.js';
+import type { UserRegion } from '../environment/user-region.js';
 
 /**
  * Where a planned value came from: a file line, a command-line flag, an environment variable,

@@ -1,4 +1,4 @@
-import { ConfigError, UsageError } from '../errors.js';
+import { ConfigError, UsageError } from '../errors/errors.js';
 import type { Planned } from './types.js';
 import { describeSource } from './where.js';
 

@@ -1,4 +1,4 @@
-import type { Session } from '../credentials.js';
+import type { Session } from '../run/credentials.js';
 import { ecsHandler } from './ecs.js';
 import { imdsHandler } from './imds.js';
 import { startServer, type ListenOptions } from './listen.js';

@@ -1,4 +1,4 @@
-import { maskAccessKeyIds } from '../mask.js';
+import { maskAccessKeyIds } from '../output/mask.js';
 
 /** An error as one line for a log or a response body: its message, access key ids masked. */
 export function errorText(error: unknown): string {

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse as NodeResponse } from 'node:http';
 import { isIP, type AddressInfo, type BlockList } from 'node:net';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../errors/errors.js';
 import { errorText } from './errors.js';
 import { text, type ProtocolHandler, type ServerResponse } from './protocol.js';
 

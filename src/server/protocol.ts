@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Credentials } from '../credentials.js';
+import type { Credentials } from '../run/credentials.js';
 import { errorText } from './errors.js';
 
 /** One request as the protocol handlers see it: no body (none of them takes one). */

@@ -1,4 +1,4 @@
-import type { Credentials } from '../credentials.js';
+import type { Credentials } from '../run/credentials.js';
 
 /**
  * How close to its expiry a session is re-assumed when the user gave no --min-ttl: the widest

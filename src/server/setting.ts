@@ -1,6 +1,6 @@
 import type { Profile } from '../config/types.js';
-import type { Env } from '../env.js';
-import { ConfigError } from '../errors.js';
+import type { Env } from '../environment/env.js';
+import { ConfigError } from '../errors/errors.js';
 import { formatOrigin } from '../plan/where.js';
 
 /** The profile setting and the variable that make `exec` use the credentials server by default. */

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
-import type { Credentials } from '../credentials.js';
-import { AwsRefusedError, AwsUnreachableError, ConfigError } from '../errors.js';
-import { maskAccessKeyId } from '../mask.js';
+import type { Credentials } from '../run/credentials.js';
+import { AwsRefusedError, AwsUnreachableError, ConfigError } from '../errors/errors.js';
+import { maskAccessKeyId } from '../output/mask.js';
 import type { ContainerStep } from '../plan/types.js';
 import { describeCredentialSource } from '../plan/where.js';
 import { credentialsDocument, foreignBody, formatSeconds, HttpFailure, httpCall, plural, shorten, type HttpResponse } from './http.js';

@@ -1,6 +1,6 @@
-import type { Credentials } from '../credentials.js';
-import { ConfigError } from '../errors.js';
-import { maskAccessKeyId } from '../mask.js';
+import type { Credentials } from '../run/credentials.js';
+import { ConfigError } from '../errors/errors.js';
+import { maskAccessKeyId } from '../output/mask.js';
 import type { EnvironmentStep } from '../plan/types.js';
 import { describeSource } from '../plan/where.js';
 import type { SourceContext, SourceResult } from './types.js';

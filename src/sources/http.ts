@@ -1,8 +1,8 @@
 import { request as httpRequest, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { Credentials } from '../credentials.js';
-import { AwsRefusedError } from '../errors.js';
-import { maskAccessKeyIds } from '../mask.js';
+import type { Credentials } from '../run/credentials.js';
+import { AwsRefusedError } from '../errors/errors.js';
+import { maskAccessKeyIds } from '../output/mask.js';
 
 /**
  * One small HTTP request, for the metadata sources (IMDS, the container endpoint) and STS:

@@ -1,7 +1,7 @@
-import type { Credentials } from '../credentials.js';
-import { envFlag, type Env } from '../env.js';
-import { AwsRefusedError, AwsUnreachableError, ConfigError } from '../errors.js';
-import { maskAccessKeyId } from '../mask.js';
+import type { Credentials } from '../run/credentials.js';
+import { envFlag, type Env } from '../environment/env.js';
+import { AwsRefusedError, AwsUnreachableError, ConfigError } from '../errors/errors.js';
+import { maskAccessKeyId } from '../output/mask.js';
 import type { InstanceMetadataStep } from '../plan/types.js';
 import { describeCredentialSource } from '../plan/where.js';
 import { credentialsDocument, foreignBody, formatSeconds, HttpFailure, httpCall, plural, shorten, type HttpResponse } from './http.js';

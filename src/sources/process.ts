@@ -1,10 +1,10 @@
-import type { Credentials } from '../credentials.js';
-import { AwsroleError, ConfigError, ExitCode } from '../errors.js';
-import { maskAccessKeyId } from '../mask.js';
-import { runHelper, splitHelperCommand } from '../helper-command.js';
+import type { Credentials } from '../run/credentials.js';
+import { AwsroleError, ConfigError, ExitCode } from '../errors/errors.js';
+import { maskAccessKeyId } from '../output/mask.js';
+import { runHelper, splitHelperCommand } from '../process/helper-command.js';
 import { formatTimestamp } from '../output/timestamp.js';
 import type { ProcessStep } from '../plan/types.js';
-import { timeFromParts } from '../time.js';
+import { timeFromParts } from '../time/time.js';
 import { describeSource } from '../plan/where.js';
 import type { SourceContext, SourceResult } from './types.js';
 

@@ -1,4 +1,4 @@
-import { AwsRefusedError, AwsUnreachableError } from '../errors.js';
+import { AwsRefusedError, AwsUnreachableError } from '../errors/errors.js';
 import type { SsoStep } from '../plan/types.js';
 import { describeSource } from '../plan/where.js';
 import { usableAccessToken } from '../sso/access-token.js';

@@ -1,5 +1,5 @@
-import type { Credentials } from '../credentials.js';
-import { maskAccessKeyId } from '../mask.js';
+import type { Credentials } from '../run/credentials.js';
+import { maskAccessKeyId } from '../output/mask.js';
 import type { StaticKeysStep } from '../plan/types.js';
 import { describeSource } from '../plan/where.js';
 import type { SourceContext, SourceResult } from './types.js';

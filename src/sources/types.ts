@@ -1,5 +1,5 @@
-import type { Credentials } from '../credentials.js';
-import type { Env } from '../env.js';
+import type { Credentials } from '../run/credentials.js';
+import type { Env } from '../environment/env.js';
 import type { StsCaller } from '../sts/types.js';
 
 /** What a credential source may touch; passed in so tests can point it at stand-ins. */

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { stsError } from '../assume-hop.js';
-import { AwsRefusedError, ConfigError } from '../errors.js';
+import { stsError } from '../run/assume-hop.js';
+import { AwsRefusedError, ConfigError } from '../errors/errors.js';
 import type { WebIdentityStep } from '../plan/types.js';
 import { describeSource } from '../plan/where.js';
 import { StsRefusal, type WebIdentityRequest } from '../sts/types.js';

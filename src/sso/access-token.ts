@@ -1,5 +1,5 @@
-import type { Env } from '../env.js';
-import { AwsUnreachableError } from '../errors.js';
+import type { Env } from '../environment/env.js';
+import { AwsUnreachableError } from '../errors/errors.js';
 import { SsoNetworkError, SsoServiceError, type OidcClient } from './api.js';
 import { oidcEndpoint } from './endpoints.js';
 import { SsoLoginRequiredError } from './errors.js';

@@ -11,8 +11,8 @@
 // Errors: HTTP 4xx/5xx, the code in the `x-amzn-errortype` header (`Name:namespace`) or in the body
 // (`code`, `__type`); OIDC errors also carry OAuth's `error` / `error_description`.
 
-import type { Credentials } from '../credentials.js';
-import { maskAccessKeyIds } from '../mask.js';
+import type { Credentials } from '../run/credentials.js';
+import { maskAccessKeyIds } from '../output/mask.js';
 import { foreignBody } from '../sources/http.js';
 
 /** The service answered with an error. `code` is the exception name, e.g. `UnauthorizedException`. */

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { delimiter } from 'node:path';
-import type { Env } from '../env.js';
+import type { Env } from '../environment/env.js';
 
 /**
  * Opens `url` in a browser without a shell: `$BROWSER` when set (Python's webbrowser rules, which

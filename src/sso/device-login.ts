@@ -1,5 +1,5 @@
-import type { Env } from '../env.js';
-import { AwsRefusedError, AwsUnreachableError } from '../errors.js';
+import type { Env } from '../environment/env.js';
+import { AwsRefusedError, AwsUnreachableError } from '../errors/errors.js';
 import { SsoNetworkError, SsoServiceError, type DeviceAuthorization, type IssuedToken, type OidcClient, type RegisteredClient } from './api.js';
 import { loginCommandLine } from './errors.js';
 import { DEFAULT_SSO_SCOPES, describeLogin, type SsoSettings } from './settings.js';

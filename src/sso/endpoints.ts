@@ -1,5 +1,5 @@
-import { envFlag, type Env } from '../env.js';
-import { UsageError } from '../errors.js';
+import { envFlag, type Env } from '../environment/env.js';
+import { UsageError } from '../errors/errors.js';
 
 /** Where one of the two IAM Identity Center services is reached, and why there. */
 export interface SsoEndpoint {

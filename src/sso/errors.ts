@@ -1,4 +1,4 @@
-import { AwsroleError, ExitCode } from '../errors.js';
+import { AwsroleError, ExitCode } from '../errors/errors.js';
 
 /**
  * There is no usable IAM Identity Center login: no cached token, an unusable one, an expired one

@@ -1,5 +1,5 @@
 import type { LoadedConfig, Profile, Setting } from '../config/types.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../errors/errors.js';
 import type { SsoStep } from '../plan/types.js';
 import { formatOrigin } from '../plan/where.js';
 

@@ -1,4 +1,4 @@
-import { timeFromParts } from '../time.js';
+import { timeFromParts } from '../time/time.js';
 
 /**
  * The timestamps of the SSO token cache. Every writer spells them its own way and botocore reads

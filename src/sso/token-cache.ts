@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { directoryNotTrusted, makePrivateDirectories, notTrusted, readFileWithStats, writeFileAtomic } from '../cache/atomic-file.js';
-import { homeDirectory, type Env } from '../env.js';
-import { ConfigError } from '../errors.js';
+import { homeDirectory, type Env } from '../environment/env.js';
+import { ConfigError } from '../errors/errors.js';
 import { pythonJsonDumps, type PythonJson } from './python-json.js';
 import { formatSsoTimestamp, parseSsoTimestamp } from './time.js';
 

@@ -1,6 +1,6 @@
-import type { Credentials } from '../credentials.js';
+import type { Credentials } from '../run/credentials.js';
 import type { StsTarget } from '../plan/types.js';
-import { maskAccessKeyIds } from '../mask.js';
+import { maskAccessKeyIds } from '../output/mask.js';
 import { DeadlineHttpHandler } from './http-handler.js';
 import { StsRefusal, StsUnreachable, type AssumedRole, type CallerIdentity, type StsCaller } from './types.js';
 

@@ -1,4 +1,4 @@
-import type { Credentials } from '../credentials.js';
+import type { Credentials } from '../run/credentials.js';
 import type { StsTarget } from '../plan/types.js';
 
 export interface AssumeRoleRequest {

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { constants } from 'node:os';
-import { processTree, readProcessFacts } from '../../src/linux-proc.js';
+import { processTree, readProcessFacts } from '../../src/process/linux-proc.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAwsrole } from '../support/cli.js';
 import { createSandbox, type Sandbox } from '../support/sandbox.js';

@@ -5,7 +5,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { acquireLock } from '../../../src/cache/lock.js';
-import { AwsroleError } from '../../../src/errors.js';
+import { AwsroleError } from '../../../src/errors/errors.js';
 import { buildCacheModules, FIXTURES } from './fixtures/build.js';
 
 let modules: string;

@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeFileAtomic } from '../../../src/cache/atomic-file.js';
 import { openCacheStore } from '../../../src/cache/store.js';
-import { ConfigError } from '../../../src/errors.js';
+import { ConfigError } from '../../../src/errors/errors.js';
 import { FIXTURES } from './fixtures/build.js';
 
 const KEY = 'ab12';

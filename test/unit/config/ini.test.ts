@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseIni } from '../../../src/config/ini.js';
 import type { IniFile, Setting } from '../../../src/config/types.js';
-import { ConfigError } from '../../../src/errors.js';
+import { ConfigError } from '../../../src/errors/errors.js';
 
 // Every expectation here was checked against botocore 1.43 on Python 3.11; oracle.test.ts runs
 // texts like these through botocore itself on every test run.

@@ -7,8 +7,8 @@ import { runBuiltAsNobody } from '../../support/as-nobody.js';
 import { parseIni } from '../../../src/config/ini.js';
 import { buildProfiles, loadConfig } from '../../../src/config/load.js';
 import type { IniSection, LoadedConfig, Setting } from '../../../src/config/types.js';
-import { configFilePath, credentialsFilePath } from '../../../src/env.js';
-import { ConfigError } from '../../../src/errors.js';
+import { configFilePath, credentialsFilePath } from '../../../src/environment/env.js';
+import { ConfigError } from '../../../src/errors/errors.js';
 
 type Plain = Record<string, Record<string, string | Record<string, string>>>;
 

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseIni } from '../../../src/config/ini.js';
 import { buildProfiles, loadConfig } from '../../../src/config/load.js';
 import type { IniFile, IniSection, Setting } from '../../../src/config/types.js';
-import { ConfigError } from '../../../src/errors.js';
+import { ConfigError } from '../../../src/errors/errors.js';
 
 interface Case {
   name: string;

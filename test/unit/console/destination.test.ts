@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../src/errors.js';
+import { UsageError } from '../../../src/errors/errors.js';
 import { destinationUrl, parseDestination } from '../../../src/console/destination.js';
 
 const AWS = 'https://console.aws.amazon.com';

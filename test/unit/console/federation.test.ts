@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AwsRefusedError, AwsUnreachableError, UsageError } from '../../../src/errors.js';
+import { AwsRefusedError, AwsUnreachableError, UsageError } from '../../../src/errors/errors.js';
 import { federationOverride, getSigninToken, signinEndpoint } from '../../../src/console/federation.js';
 import { CONSOLE_HOSTS } from '../../../src/console/partitions.js';
 

@@ -1,7 +1,7 @@
 // The code command runs for real (sh, node), without a shell of ours in between.
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { AwsroleError, ExitCode } from '../../../src/errors.js';
+import { AwsroleError, ExitCode } from '../../../src/errors/errors.js';
 import { runMfaCommand } from '../../../src/mfa/command.js';
 
 function collector(): { stream: PassThrough; text: () => string } {

@@ -2,7 +2,7 @@
 // terminal is driven through a pseudo-terminal in terminal.test.ts.
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { AwsroleError, ExitCode, UsageError } from '../../../src/errors.js';
+import { AwsroleError, ExitCode, UsageError } from '../../../src/errors/errors.js';
 import { createMfaCodeProvider, type MfaCodeRequest, type MfaOptions, type Terminal } from '../../../src/mfa/index.js';
 
 const SERIAL = 'arn:aws:iam::111111111111:mfa/alice';

@@ -13,8 +13,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Session } from '../../../src/credentials.js';
-import { AwsroleError, ExitCode } from '../../../src/errors.js';
+import type { Session } from '../../../src/run/credentials.js';
+import { AwsroleError, ExitCode } from '../../../src/errors/errors.js';
 import { formatSession } from '../../../src/output/formats.js';
 import { roleSession, tempDir } from './helpers.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { forPeople, LINE_LIMIT, NAME_LIMIT } from '../../../src/output/for-people.js';
-import { closestMatches, didYouMean } from '../../../src/suggest.js';
+import { closestMatches, didYouMean } from '../../../src/plan/suggest.js';
 
 describe(forPeople.name, () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AwsroleError, ExitCode } from '../../../src/errors.js';
+import { AwsroleError, ExitCode } from '../../../src/errors/errors.js';
 import { FORMAT_NAMES, formatSession, parseFormatName, type FormatName } from '../../../src/output/formats.js';
 import { noRegionSession, roleSession, staticSession } from './helpers.js';
 

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Session } from '../../../src/credentials.js';
+import type { Session } from '../../../src/run/credentials.js';
 
 /** An assumed role: token, expiry (with milliseconds, which must be cut), region, role ARN. */
 export const roleSession: Session = {

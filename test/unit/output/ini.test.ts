@@ -7,8 +7,8 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Session } from '../../../src/credentials.js';
-import { AwsroleError, ExitCode } from '../../../src/errors.js';
+import type { Session } from '../../../src/run/credentials.js';
+import { AwsroleError, ExitCode } from '../../../src/errors/errors.js';
 import { formatSession } from '../../../src/output/formats.js';
 import { isolatedAwsEnv, pythonHas, run, tempDir } from './helpers.js';
 

@@ -5,7 +5,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Session } from '../../../src/credentials.js';
+import type { Session } from '../../../src/run/credentials.js';
 import { formatSession } from '../../../src/output/formats.js';
 import { isolatedAwsEnv, pythonHas, run, staticSession, tempDir } from './helpers.js';
 

@@ -7,7 +7,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Session } from '../../../src/credentials.js';
+import type { Session } from '../../../src/run/credentials.js';
 import { formatSession } from '../../../src/output/formats.js';
 import { unsetScript, useScript, type ShellName } from '../../../src/output/use-script.js';
 import { run, tempDir } from './helpers.js';

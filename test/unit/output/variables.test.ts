@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AwsroleError } from '../../../src/errors.js';
+import { AwsroleError } from '../../../src/errors/errors.js';
 import { USE_VARIABLES, sessionVariables } from '../../../src/output/variables.js';
 import { formatTimestamp } from '../../../src/output/timestamp.js';
 import { noRegionSession, roleSession, staticSession } from './helpers.js';

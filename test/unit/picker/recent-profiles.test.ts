@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   orderByRecent, readRecentProfiles, recentProfilesFile, recordRecentProfile, RECENT_LIMIT,
-} from '../../../src/recent-profiles.js';
+} from '../../../src/picker/recent-profiles.js';
 
 let root: string;
 let env: Record<string, string>;

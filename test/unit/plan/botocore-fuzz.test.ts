@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseIni } from '../../../src/config/ini.js';
 import { buildProfiles } from '../../../src/config/load.js';
-import { AwsroleError } from '../../../src/errors.js';
+import { AwsroleError } from '../../../src/errors/errors.js';
 import { resolvePlan } from '../../../src/plan/resolve.js';
 import type { Plan } from '../../../src/plan/types.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseIni } from '../../../src/config/ini.js';
 import { buildProfiles } from '../../../src/config/load.js';
-import type { Env } from '../../../src/env.js';
-import { AwsroleError, ExitCode } from '../../../src/errors.js';
+import type { Env } from '../../../src/environment/env.js';
+import { AwsroleError, ExitCode } from '../../../src/errors/errors.js';
 import { resolvePlan, type ResolveOptions } from '../../../src/plan/resolve.js';
 import type { AssumeRoleStep, Plan } from '../../../src/plan/types.js';
 

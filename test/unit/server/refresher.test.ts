@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Credentials } from '../../../src/credentials.js';
+import type { Credentials } from '../../../src/run/credentials.js';
 import { CredentialRefresher } from '../../../src/server/refresher.js';
 
 const MINUTE = 60_000;

@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Env } from '../../../src/env.js';
-import { AwsroleError, ExitCode } from '../../../src/errors.js';
+import type { Env } from '../../../src/environment/env.js';
+import { AwsroleError, ExitCode } from '../../../src/errors/errors.js';
 import type { ContainerStep } from '../../../src/plan/types.js';
 import {
   allowedHttpHost,

@@ -1,8 +1,8 @@
 // instanceMetadataCredentials against a loopback IMDS stand-in: IMDSv2 first, IMDSv1 only where
 // botocore falls back to it, the environment settings, and every way it can fail with its exit code.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Env } from '../../../src/env.js';
-import { AwsroleError, ExitCode } from '../../../src/errors.js';
+import type { Env } from '../../../src/environment/env.js';
+import { AwsroleError, ExitCode } from '../../../src/errors/errors.js';
 import type { InstanceMetadataStep } from '../../../src/plan/types.js';
 import { imdsSettings, instanceMetadataCredentials } from '../../../src/sources/instance-metadata.js';
 import type { SourceContext } from '../../../src/sources/types.js';

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AwsroleError, ExitCode } from '../../../src/errors.js';
+import { AwsroleError, ExitCode } from '../../../src/errors/errors.js';
 import type { ProcessStep } from '../../../src/plan/types.js';
 import { processCredentials } from '../../../src/sources/process.js';
 import type { SourceContext } from '../../../src/sources/types.js';
-import { readProcessFacts } from '../../../src/linux-proc.js';
+import { readProcessFacts } from '../../../src/process/linux-proc.js';
 import { waitFor } from '../../support/shell.js';
 
 const NOW = new Date('2026-06-01T12:00:00Z');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isBuilt, runBuiltAsNobody } from '../../support/as-nobody.js';
-import { AwsroleError, ExitCode } from '../../../src/errors.js';
+import { AwsroleError, ExitCode } from '../../../src/errors/errors.js';
 import type { StsTarget, WebIdentityStep } from '../../../src/plan/types.js';
 import { webIdentityCredentials } from '../../../src/sources/web-identity.js';
 import type { SourceContext } from '../../../src/sources/types.js';

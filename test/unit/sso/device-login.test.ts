@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runPython } from '../../support/cli.js';
 import { startSsoStandIn, type RecordedSsoRequest, type SsoStandIn } from '../../support/sso-standin.js';
-import { AwsroleError, ExitCode } from '../../../src/errors.js';
+import { AwsroleError, ExitCode } from '../../../src/errors/errors.js';
 import { createOidcClient, getRoleCredentials, type DeviceAuthorization } from '../../../src/sso/api.js';
 import { browserCommand } from '../../../src/sso/browser.js';
 import { deviceLogin, type DeviceLoginEffects } from '../../../src/sso/device-login.js';

@@ -8,7 +8,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runPython } from '../../support/cli.js';
 import { startSsoStandIn, type SsoStandIn } from '../../support/sso-standin.js';
-import { AwsroleError, ExitCode } from '../../../src/errors.js';
+import { AwsroleError, ExitCode } from '../../../src/errors/errors.js';
 import type { Planned, SsoStep } from '../../../src/plan/types.js';
 import { ssoCredentials } from '../../../src/sources/sso.js';
 import type { SourceContext } from '../../../src/sources/types.js';

@@ -5,8 +5,8 @@
  * corrupt or unreadable file reads as empty, and a failed write is not an error (--debug says it).
  */
 import { join } from 'node:path';
-import { makePrivateDirectories, readFileIfPresent, writeFileAtomic } from './cache/atomic-file.js';
-import { stateDirectory, type Env } from './env.js';
+import { makePrivateDirectories, readFileIfPresent, writeFileAtomic } from '../cache/atomic-file.js';
+import { stateDirectory, type Env } from '../environment/env.js';
 
 /** How many names are kept. */
 export const RECENT_LIMIT = 50;

@@ -1,8 +1,8 @@
 import type { Credentials } from './credentials.js';
-import { AwsRefusedError, AwsUnreachableError } from './errors.js';
-import type { AssumeRoleStep, StsTarget } from './plan/types.js';
-import { describeSource } from './plan/where.js';
-import { StsRefusal, StsUnreachable, type AssumedRole, type AssumeRoleRequest, type StsCaller } from './sts/types.js';
+import { AwsRefusedError, AwsUnreachableError } from '../errors/errors.js';
+import type { AssumeRoleStep, StsTarget } from '../plan/types.js';
+import { describeSource } from '../plan/where.js';
+import { StsRefusal, StsUnreachable, type AssumedRole, type AssumeRoleRequest, type StsCaller } from '../sts/types.js';
 
 /** Where a hop sits in its chain, for messages that name it. */
 export interface HopPlace {

@@ -1,6 +1,6 @@
 import type { Credentials } from './credentials.js';
-import type { SourceStep } from './plan/types.js';
-import { AwsRefusedError } from './errors.js';
+import type { SourceStep } from '../plan/types.js';
+import { AwsRefusedError } from '../errors/errors.js';
 
 /**
  * Credentials just handed over by a source or by STS are used — printed, exported, cached — only

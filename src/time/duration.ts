@@ -1,4 +1,4 @@
-import { UsageError } from './errors.js';
+import { UsageError } from '../errors/errors.js';
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600 };
 

@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { compileCacheDirectory, enableCompileCache } from '../../src/compile-cache.js';
+import { compileCacheDirectory, enableCompileCache } from '../../../src/startup/compile-cache.js';
 
 let home: string;
 /** The directories Node was asked to cache in (Node 20 has no compile cache: the tests pass the switch). */

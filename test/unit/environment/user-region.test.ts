@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeUserRegion, regionOf, rememberedUserRegion, userRegionVariables } from '../../src/user-region.js';
+import { encodeUserRegion, regionOf, rememberedUserRegion, userRegionVariables } from '../../../src/environment/user-region.js';
 
 describe(encodeUserRegion.name, () => {
   it.each([

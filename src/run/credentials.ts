@@ -1,4 +1,4 @@
-import type { UserRegion } from './user-region.js';
+import type { UserRegion } from '../environment/user-region.js';
 
 /** Credentials as every source and STS call produce them. */
 export interface Credentials {
@@ -17,7 +17,7 @@ export interface Session {
   /** The region to hand on (AWS_REGION / AWS_DEFAULT_REGION), when one is known. */
   region?: string;
   /**
-   * The user's own region variables, from before awsrole changed anything (src/user-region.ts):
+   * The user's own region variables, from before awsrole changed anything (src/environment/user-region.ts):
    * remembered by the env formats, and set back as they were when `region` is the user's own.
    */
   userRegion?: UserRegion;

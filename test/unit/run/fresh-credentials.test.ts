@@ -2,12 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Credentials } from '../../src/credentials.js';
-import { AwsroleError, ExitCode } from '../../src/errors.js';
-import { refuseStale } from '../../src/fresh-credentials.js';
-import type { AssumeRoleStep, Plan, StsTarget } from '../../src/plan/types.js';
-import { runPlan, type Effects } from '../../src/run-plan.js';
-import type { StsCaller } from '../../src/sts/types.js';
+import type { Credentials } from '../../../src/run/credentials.js';
+import { AwsroleError, ExitCode } from '../../../src/errors/errors.js';
+import { refuseStale } from '../../../src/run/fresh-credentials.js';
+import type { AssumeRoleStep, Plan, StsTarget } from '../../../src/plan/types.js';
+import { runPlan, type Effects } from '../../../src/run/run-plan.js';
+import type { StsCaller } from '../../../src/sts/types.js';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
 const inSeconds = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);

@@ -2,13 +2,13 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SessionCache } from '../../src/cache/sessions.js';
-import type { Credentials } from '../../src/credentials.js';
-import { AwsroleError, ExitCode } from '../../src/errors.js';
-import type { AssumeRoleStep, Plan, StsTarget } from '../../src/plan/types.js';
-import { runPlan, type Effects, type MfaCodeRequest } from '../../src/run-plan.js';
-import { UsageError } from '../../src/errors.js';
-import { StsRefusal, StsUnreachable, type AssumeRoleRequest, type SessionTokenRequest, type StsCaller } from '../../src/sts/types.js';
+import { SessionCache } from '../../../src/cache/sessions.js';
+import type { Credentials } from '../../../src/run/credentials.js';
+import { AwsroleError, ExitCode } from '../../../src/errors/errors.js';
+import type { AssumeRoleStep, Plan, StsTarget } from '../../../src/plan/types.js';
+import { runPlan, type Effects, type MfaCodeRequest } from '../../../src/run/run-plan.js';
+import { UsageError } from '../../../src/errors/errors.js';
+import { StsRefusal, StsUnreachable, type AssumeRoleRequest, type SessionTokenRequest, type StsCaller } from '../../../src/sts/types.js';
 
 const STS: StsTarget = {
   region: { value: 'eu-west-1', source: { kind: 'default', reason: 'test' } },

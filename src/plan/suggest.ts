@@ -1,4 +1,4 @@
-import { forPeople } from './output/for-people.js';
+import { forPeople } from '../output/for-people.js';
 
 /** Nobody mistypes a name this long; comparing one costs time for nothing. */
 const LONGEST_INPUT = 256;

@@ -1,5 +1,5 @@
 import { AwsroleError, ExitCode } from './errors.js';
-import { forPeople, LINE_LIMIT } from './output/for-people.js';
+import { forPeople, LINE_LIMIT } from '../output/for-people.js';
 
 /**
  * The one place errors reach the user: `awsrole: <what> (<where>)`, a hint line where one helps,

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import type { Env } from './env.js';
-import { AwsroleError } from './errors.js';
+import type { Env } from '../environment/env.js';
+import { AwsroleError } from '../errors/errors.js';
 import { startSignalForwarding } from './signal-forwarding.js';
 
 export interface VariableChanges {

@@ -1,16 +1,16 @@
 import { callAssumeRole, stsError, type HopPlace } from './assume-hop.js';
-import { awsCliShare, type AwsCliShare, type RoleChains } from './cache/cli-cache-trust.js';
-import { hopCacheKey, hopIdentity, keysIdentity, mfaSessionKey } from './cache/keys.js';
-import type { SessionCache } from './cache/sessions.js';
+import { awsCliShare, type AwsCliShare, type RoleChains } from '../cache/cli-cache-trust.js';
+import { hopCacheKey, hopIdentity, keysIdentity, mfaSessionKey } from '../cache/keys.js';
+import type { SessionCache } from '../cache/sessions.js';
 import type { Credentials, Session } from './credentials.js';
 import { refuseStale, SOURCE_NAMES } from './fresh-credentials.js';
-import type { Env } from './env.js';
-import { maskAccessKeyId } from './mask.js';
-import type { AssumeRoleStep, Plan, SourceStep } from './plan/types.js';
-import { givesRoleSession, knownIdentity, sourceCredentials } from './sources/index.js';
-import type { SourceResult } from './sources/types.js';
-import { describeSource } from './plan/where.js';
-import type { AssumedRole, AssumeRoleRequest, StsCaller } from './sts/types.js';
+import type { Env } from '../environment/env.js';
+import { maskAccessKeyId } from '../output/mask.js';
+import type { AssumeRoleStep, Plan, SourceStep } from '../plan/types.js';
+import { givesRoleSession, knownIdentity, sourceCredentials } from '../sources/index.js';
+import type { SourceResult } from '../sources/types.js';
+import { describeSource } from '../plan/where.js';
+import type { AssumedRole, AssumeRoleRequest, StsCaller } from '../sts/types.js';
 
 /** STS rule: a session obtained with role-session credentials (role chaining) lasts 1 hour at most. */
 export const ROLE_CHAINING_MAX_SECONDS = 3600;

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import type { Env } from './env.js';
+import type { Env } from '../environment/env.js';
 import { processTree } from './linux-proc.js';
-import { CommandLineSyntaxError, splitCommandLine } from './mfa/split.js';
+import { CommandLineSyntaxError, splitCommandLine } from '../mfa/split.js';
 import { dieOf, sendSignal, startSignalForwarding } from './signal-forwarding.js';
 
 /**

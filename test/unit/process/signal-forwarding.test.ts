@@ -1,6 +1,6 @@
 import { constants } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { shouldForward, type ForwardingFacts } from '../../src/signal-forwarding.js';
+import { shouldForward, type ForwardingFacts } from '../../../src/process/signal-forwarding.js';
 
 const { SIGINT, SIGTERM, SIGHUP } = constants.signals;
 const inGroup = { inOurGroup: true, hasSignal: false, ending: false };

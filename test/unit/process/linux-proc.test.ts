@@ -2,9 +2,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parsePendingSignals, parseStat, processTree, readProcessFacts } from '../../src/linux-proc.js';
-import { startSignalWitness } from '../../src/signal-witness.js';
-import { waitFor } from '../support/shell.js';
+import { parsePendingSignals, parseStat, processTree, readProcessFacts } from '../../../src/process/linux-proc.js';
+import { startSignalWitness } from '../../../src/process/signal-witness.js';
+import { waitFor } from '../../support/shell.js';
 
 const { SIGHUP, SIGINT, SIGTERM, SIGKILL } = constants.signals;
 const started: ChildProcess[] = [];
