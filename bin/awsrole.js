@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The awsrole command: the program bundled into dist/ by `npm run build` (scripts/build.mjs).
 // CommonJS (bin/package.json), like the bundle: Node then never starts its ES module loader.
-// V8's compile cache goes on before dist/cli.js loads, so that it covers it (src/startup/compile-cache.ts).
+// dist/cli.js loads through src/startup/compile-cache.ts, which puts V8's compile cache in front of it.
 'use strict';
 let compileCache;
 try {
@@ -12,7 +12,4 @@ try {
   process.stderr.write("awsrole: the program is not built (dist/ is missing): run `npm run build` in awsrole's folder\n");
   process.exitCode = 1;
 }
-if (compileCache) {
-  compileCache.enableCompileCache(process.env);
-  require('../dist/cli.js');
-}
+if (compileCache) compileCache.loadProgram(require.resolve('../dist/cli.js'), process.env);

@@ -104,13 +104,29 @@ function topLevelAwait(node) {
   return undefined;
 }
 
+/**
+ * Commander requires node:child_process when it loads, for one feature awsrole does not use
+ * (subcommands run as separate executables); loading it costs every run about 2 % of `node -e 0`.
+ * The require becomes a getter that loads it on first use. The build stops if commander's source
+ * no longer has that line, rather than silently losing the change.
+ */
+const lazyCommanderChildProcess = {
+  name: 'awsrole-lazy-commander-child-process',
+  transform(code, id) {
+    if (!/[\\/]node_modules[\\/]commander[\\/]lib[\\/]command\.js$/.test(id)) return null;
+    const eager = "const childProcess = require('node:child_process');";
+    if (!code.includes(eager)) throw new Error(`build: ${relative(root, id)} no longer has "${eager}" (lazyCommanderChildProcess in scripts/build.mjs)`);
+    return code.replace(eager, "const childProcess = { get spawn() { return require('node:child_process').spawn; } };");
+  },
+};
+
 rmSync(dist, { recursive: true, force: true });
 const { output } = await build({
   cwd: root,
   input: { cli: ENTRY },
   platform: 'node',
   logLevel: 'warn',
-  plugins: [noTopLevelAwait, collectStartupModules],
+  plugins: [noTopLevelAwait, collectStartupModules, lazyCommanderChildProcess],
   // The SDK's ES module builds (dist-es) tree-shake better than its CommonJS ones.
   resolve: { mainFields: ['module', 'main'] },
   transform: { target: 'node20' },

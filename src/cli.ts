@@ -24,7 +24,11 @@ function context(options: CommonOptions): CommandContext {
   return {
     env,
     stdout: process.stdout,
-    stderr: process.stderr,
+    // A getter: a cached `use` writes nothing on stderr, and making its stream (a terminal's, as a
+    // rule) loads Node's tty and net modules, a few percent of the whole run.
+    get stderr() {
+      return process.stderr;
+    },
     debug: options.debug ? (message) => process.stderr.write(`awsrole: debug: ${forPeople(message, LINE_LIMIT)}\n`) : () => {},
     info: options.quiet ? () => {} : (message) => process.stderr.write(`awsrole: ${forPeople(message, LINE_LIMIT)}\n`),
     warn: options.quiet ? () => {} : (message) => process.stderr.write(`awsrole: warning: ${forPeople(message, LINE_LIMIT)}\n`),

@@ -20,7 +20,6 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, linkSync, lstatSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { hostname } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { AwsroleError, ExitCode } from '../errors/errors.js';
 import { notTrusted, openForReading, readAtMost } from './atomic-file.js';
 
@@ -390,4 +389,9 @@ function timedOut(path: string, holder: LockHolder | undefined, timeoutMs: numbe
     ExitCode.config,
     `if no other awsrole is running, remove the lock: rm ${shellQuoted(path)}; or run with --no-cache`,
   );
+}
+
+/** Not node:timers/promises: loading it costs every cached `use` more than this line. */
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,7 +1,6 @@
 import { loadConfig } from '../config/load.js';
 import { describePlan, planToJson } from '../plan/describe.js';
-import { SDK_REFRESH_WINDOW_SECONDS } from '../server/refresher.js';
-import { execServerDefault } from '../server/setting.js';
+import { execServerDefault, SDK_REFRESH_WINDOW_SECONDS } from '../server/setting.js';
 import type { CommandContext, CredentialOptions } from './context.js';
 import { planFor } from './obtain-session.js';
 

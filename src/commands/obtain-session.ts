@@ -6,7 +6,6 @@ import type { Session } from '../run/credentials.js';
 import { parseSeconds } from '../time/duration.js';
 import { awsCliCacheDirectory, cacheDirectory } from '../environment/env.js';
 import { UsageError } from '../errors/errors.js';
-import { createMfaCodeProvider } from '../mfa/index.js';
 import { withSpinner } from '../output/spinner.js';
 import { resolvePlan } from '../plan/resolve.js';
 import { MAX_DURATION, MIN_DURATION } from '../plan/validate.js';
@@ -71,10 +70,12 @@ export function effectsFor(options: CredentialOptions & { quiet?: boolean }, con
       const sts = lazyStsCaller(stsTimeoutMs(context));
       return options.quiet ? sts : withSpinners(sts, spin);
     },
-    mfaCode: createMfaCodeProvider(
-      { code: options.mfaCode, command: options.mfaCommand },
-      { env, stderr: context.stderr },
-    ),
+    // Loaded only when a hop needs a code: the prompt, the terminal and helper commands stay off
+    // the startup path of a cached `use`.
+    mfaCode: async (request) => {
+      const { createMfaCodeProvider } = await import('../mfa/index.js');
+      return createMfaCodeProvider({ code: options.mfaCode, command: options.mfaCommand }, { env, stderr: context.stderr })(request);
+    },
     now,
     minTtlSeconds: options.minTtl ? parseSeconds(options.minTtl, '--min-ttl') : DEFAULT_MIN_TTL_SECONDS,
     refresh: options.refresh ?? false,
@@ -82,7 +83,9 @@ export function effectsFor(options: CredentialOptions & { quiet?: boolean }, con
     mfaSessionSeconds,
     debug: context.debug,
     warn: context.warn,
-    stderr: context.stderr,
+    get stderr() {
+      return context.stderr; // only when a source needs it (cli.ts says why)
+    },
     ...(options.quiet ? {} : { spin }),
   };
   if (options.cache !== false) {

@@ -3,7 +3,8 @@ import { parseSeconds } from '../time/duration.js';
 import { UsageError } from '../errors/errors.js';
 import type { ServerSettings } from '../server/credential-server.js';
 import { isLoopback } from '../server/listen.js';
-import { DEFAULT_MINIMUM_USE_SECONDS, EXPLICIT_MINIMUM_USE_SECONDS, SDK_REFRESH_WINDOW_SECONDS } from '../server/refresher.js';
+import { DEFAULT_MINIMUM_USE_SECONDS, EXPLICIT_MINIMUM_USE_SECONDS } from '../server/refresher.js';
+import { SDK_REFRESH_WINDOW_SECONDS } from '../server/setting.js';
 import type { CommandContext } from './context.js';
 
 /** The flags of `serve` (and the part of them `exec --server` shares). */

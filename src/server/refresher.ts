@@ -1,16 +1,6 @@
 import type { Credentials } from '../run/credentials.js';
 
 /**
- * How close to its expiry a session is re-assumed when the user gave no --min-ttl: the widest
- * refresh window among the SDKs that read the endpoint. botocore (1.43, credentials.py) refreshes
- * in an "advisory" window of 15 minutes before expiry and *fails* when, inside its "mandatory"
- * window of 10 minutes, the endpoint still hands back the same credentials; the JS SDK v3
- * refreshes 5 minutes before expiry (@smithy/core's EXPIRATION_MS, credential-provider-node's
- * credentialsTreatedAsExpired). Fresh credentials by the 15-minute mark satisfy all of them.
- */
-export const SDK_REFRESH_WINDOW_SECONDS = 15 * 60;
-
-/**
  * A session is used at least this long before it is re-assumed, so that sessions no longer than
  * the window (900 s, STS's minimum) do not cost an AssumeRole per request: with the default window
  * such a session is renewed once a minute, always well before botocore's mandatory 10 minutes.

@@ -3,6 +3,17 @@ import type { Env } from '../environment/env.js';
 import { ConfigError } from '../errors/errors.js';
 import { formatOrigin } from '../plan/where.js';
 
+/**
+ * How close to its expiry a session is re-assumed when the user gave no --min-ttl: the widest
+ * refresh window among the SDKs that read the endpoint. botocore (1.43, credentials.py) refreshes
+ * in an "advisory" window of 15 minutes before expiry and *fails* when, inside its "mandatory"
+ * window of 10 minutes, the endpoint still hands back the same credentials; the JS SDK v3
+ * refreshes 5 minutes before expiry (@smithy/core's EXPIRATION_MS, credential-provider-node's
+ * credentialsTreatedAsExpired). Fresh credentials by the 15-minute mark satisfy all of them.
+ * Here rather than in refresher.ts because `explain`, which starts fast, shows it.
+ */
+export const SDK_REFRESH_WINDOW_SECONDS = 15 * 60;
+
 /** The profile setting and the variable that make `exec` use the credentials server by default. */
 export const EXEC_SERVER_SETTING = 'awsrole_exec_server';
 export const EXEC_SERVER_VARIABLE = 'AWSROLE_EXEC_SERVER';

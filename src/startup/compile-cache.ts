@@ -1,17 +1,19 @@
 /**
- * V8's compile cache for the bundled program (Node ≥ 22.1, `module.enableCompileCache`): the
- * second and later runs read dist/cli.js's compiled code from disk instead of compiling it again.
- * bin/awsrole.js calls this before it loads dist/cli.js, so this file is built on its own and
- * imports nothing but Node's built-ins (scripts/build.mjs checks that).
+ * V8's compile cache for the bundled program: the second and later runs read dist/cli.js's
+ * compiled code from disk instead of compiling it again. Node ≥ 22.1 has one
+ * (`module.enableCompileCache`); on Node 20, code-cache.ts does the same for dist/cli.js alone.
+ * bin/awsrole.js loads the program through this file, so it is built on its own and imports
+ * nothing but Node's built-ins (scripts/build.mjs checks that).
  *
- * The cache lives in a private 0700 directory under the user's cache directory. Where Node has no
- * compile cache (Node 20), or the directory cannot be made private, awsrole runs without one and
- * says nothing: the cache only makes startup faster.
+ * The cache lives in a private 0700 directory under the user's cache directory. Where that
+ * directory cannot be made private, or NODE_DISABLE_COMPILE_CACHE is set, awsrole runs without a
+ * cache and says nothing: the cache only makes startup faster.
  */
 import { lstatSync, mkdirSync } from 'node:fs';
-import nodeModule from 'node:module';
+import nodeModule, { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { requireWithCodeCache } from './code-cache.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 type Enable = (directory: string) => unknown;
@@ -23,13 +25,35 @@ export function compileCacheDirectory(env: Env): string {
 }
 
 /**
- * Turns the cache on and returns its directory, or returns undefined (and turns nothing on) when
- * Node has no compile cache or the directory is not private to this user.
+ * Runs the bundled program (`filename`, dist/cli.js) with a compile cache where one can be had:
+ * Node's own, else code-cache.ts's; else plainly.
+ */
+export function loadProgram(filename: string, env: Env, enable: Enable | undefined = nodeEnableCompileCache()): void {
+  if (enable) {
+    enableCompileCache(env, enable);
+    createRequire(filename)(filename);
+    return;
+  }
+  const directory = env.NODE_DISABLE_COMPILE_CACHE ? undefined : privateCacheDirectory(env);
+  if (directory) requireWithCodeCache(filename, directory);
+  else createRequire(filename)(filename);
+}
+
+/**
+ * Turns Node's compile cache on and returns its directory, or returns undefined (and turns nothing
+ * on) when Node has no compile cache or the directory is not private to this user.
  */
 export function enableCompileCache(env: Env, enable: Enable | undefined = nodeEnableCompileCache()): string | undefined {
   // Node's own switches win: NODE_COMPILE_CACHE has turned a cache on already, and
   // NODE_DISABLE_COMPILE_CACHE turns every cache off.
   if (!enable || env.NODE_COMPILE_CACHE || env.NODE_DISABLE_COMPILE_CACHE) return undefined;
+  const directory = privateCacheDirectory(env);
+  if (directory) enable(directory);
+  return directory;
+}
+
+/** The cache directory, made 0700 if missing; undefined unless it is ours and nobody else's. */
+function privateCacheDirectory(env: Env): string | undefined {
   const directory = compileCacheDirectory(env);
   try {
     mkdirSync(directory, { recursive: true, mode: 0o700 });
@@ -37,7 +61,6 @@ export function enableCompileCache(env: Env, enable: Enable | undefined = nodeEn
     const stats = lstatSync(directory);
     if (!stats.isDirectory() || (stats.mode & 0o077) !== 0) return undefined;
     if (process.getuid && stats.uid !== process.getuid()) return undefined;
-    enable(directory);
     return directory;
   } catch {
     return undefined; // unwritable home, read-only file system, …: run without the cache

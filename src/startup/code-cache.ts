@@ -1,0 +1,67 @@
+/**
+ * A V8 code cache for dist/cli.js where Node has no compile cache of its own (Node 20): the file
+ * is compiled with `vm.Script` and the `cachedData` a previous run left, and the run that had no
+ * usable cache leaves one for the next. This is what Node ≥ 22.1's `module.enableCompileCache`
+ * does inside the loader; here it takes the loader's place for this one file, through public APIs
+ * (`vm.Script`, `Module.wrap`, `require.cache`).
+ *
+ * The cache file is named after a SHA-256 of the source: V8 checks its own version and flags when
+ * it reads cached data, but of the source only the length (SerializedCodeData::SourceHash), so a
+ * rebuilt bundle of the same length would otherwise run stale code.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import nodeModule, { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
+import { Script } from 'node:vm';
+
+const PREFIX = 'cli-';
+const SUFFIX = '.v8cache';
+
+/** Runs the CommonJS file `filename` as `require` would, with its compiled code cached in `directory`. */
+export function requireWithCodeCache(filename: string, directory: string): void {
+  const source = readFileSync(filename, 'utf8');
+  const cacheFile = join(directory, `${PREFIX}${cacheKey(source)}${SUFFIX}`);
+  const cachedData = readCache(cacheFile);
+  const script = new Script(nodeModule.wrap(source), { filename, cachedData });
+  if (!cachedData || script.cachedDataRejected) {
+    // After the run, not now: the cache then holds the functions this run compiled lazily too.
+    process.once('exit', () => writeCache(cacheFile, script.createCachedData()));
+  }
+  // Registered before it runs, as the loader does: the lazy chunks require('../cli.js') for what
+  // they share with it, and must get this module, not a second copy of the program.
+  const module = new nodeModule.Module(filename);
+  module.filename = filename;
+  module.paths = [];
+  createRequire(filename).cache[filename] = module;
+  const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
+  wrapper.call(module.exports, module.exports, createRequire(filename), module, filename, dirname(filename));
+  module.loaded = true;
+}
+
+function cacheKey(source: string): string {
+  return createHash('sha256').update(process.version).update(process.arch).update(source).digest('hex').slice(0, 32);
+}
+
+function readCache(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined; // first run, or the cache was cleared
+  }
+}
+
+/** Atomically (a private temporary file, then rename), and only the current bundle's cache kept. */
+function writeCache(file: string, data: Buffer): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temporary, data, { mode: 0o600, flag: 'wx' });
+    renameSync(temporary, file);
+    for (const name of readdirSync(dirname(file))) {
+      if (name.startsWith(PREFIX) && name.endsWith(SUFFIX) && name !== basename(file)) rmSync(join(dirname(file), name), { force: true });
+    }
+  } catch {
+    // A cache that cannot be written costs the next run its speed, nothing else.
+    rmSync(temporary, { force: true });
+  }
+}
