@@ -55,10 +55,13 @@ for node in "$@"; do
   arn=$(awsrole exec prod -- "$python" -c 'import boto3, os; print(boto3.client("sts", endpoint_url=os.environ["AWS_ENDPOINT_URL_STS"]).get_caller_identity()["Arn"])')
   [[ $arn == arn:aws:sts::123456789012:assumed-role/prod/* ]] || fail "exec ran as $arn, not as the prod role"
 
+  # Node's own compile cache (Node ≥ 22.1), else awsrole's code cache of dist/cli.js (Node 20).
+  cache=$home/.cache/awsrole/compile-cache
+  [ "$(stat -c %a "$cache")" = 700 ] || fail "the compile cache directory is not 0700"
   if "$node" -e 'process.exit(typeof require("node:module").enableCompileCache === "function" ? 0 : 1)'; then
-    cache=$home/.cache/awsrole/compile-cache
-    [ "$(stat -c %a "$cache")" = 700 ] || fail "the compile cache directory is not 0700"
     [ -n "$(find "$cache" -type f | head -1)" ] || fail 'nothing was written to the compile cache'
+  else
+    [ "$(find "$cache" -name 'cli-*.v8cache' -perm 600 | wc -l)" = 1 ] || fail 'no 0600 code cache of dist/cli.js was written'
   fi
   echo "smoke: $node_version: --version, explain, use, cached use, exec: ok"
 done

@@ -72,3 +72,6 @@ function nodeEnableCompileCache(): Enable | undefined {
   const enable = (nodeModule as { enableCompileCache?: Enable }).enableCompileCache;
   return typeof enable === 'function' ? enable : undefined;
 }
+
+// For the tests, which run it in child processes from dist/compile-cache.js on any Node.
+export { requireWithCodeCache };

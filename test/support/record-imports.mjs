@@ -5,6 +5,7 @@
 // never loaded the AWS SDK.
 import { appendFileSync } from 'node:fs';
 import Module, { register } from 'node:module';
+import vm from 'node:vm';
 import { bundledModules } from './record-imports-hooks.mjs';
 
 const log = process.env.AWSROLE_TEST_IMPORT_LOG;
@@ -23,4 +24,15 @@ Module._load = function recordingLoad(request, parent, isMain) {
     appendFileSync(log, `${request}\n${modules.map((id) => `  ${id}\n`).join('')}`);
   }
   return load.apply(this, arguments);
+};
+
+// On Node 20, bin/awsrole.js runs dist/cli.js through vm.Script (src/startup/code-cache.ts), not
+// through require: record the files compiled that way too.
+const Script = vm.Script;
+vm.Script = class RecordingScript extends Script {
+  constructor(code, options) {
+    super(code, options);
+    const filename = typeof options === 'string' ? options : options?.filename;
+    if (log && filename) appendFileSync(log, `${filename}\n${bundledModules(filename).map((id) => `  ${id}\n`).join('')}`);
+  }
 };

@@ -1,0 +1,84 @@
+// The Node 20 code cache (src/startup/code-cache.ts), run as bin/awsrole.js runs it: in a child
+// process, from the built dist/compile-cache.js, on a small CommonJS program of the test's own.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+const COMPILE_CACHE = fileURLToPath(new URL('../../../dist/compile-cache.js', import.meta.url));
+
+let work: string;
+let cacheDir: string;
+let program: string;
+
+beforeEach(() => {
+  work = mkdtempSync(join(tmpdir(), 'awsrole-code-cache-'));
+  cacheDir = join(work, 'cache');
+  mkdirSync(cacheDir, { mode: 0o700 });
+  program = join(work, 'program.js');
+});
+afterEach(() => rmSync(work, { recursive: true, force: true }));
+
+/** Runs `program` through the code cache; its stdout. */
+function run(): string {
+  const script = `require(${JSON.stringify(COMPILE_CACHE)}).requireWithCodeCache(${JSON.stringify(program)}, ${JSON.stringify(cacheDir)})`;
+  const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+  return result.stdout;
+}
+
+const cacheFiles = () => readdirSync(cacheDir).filter((name) => name.endsWith('.v8cache'));
+
+describe('the code cache of dist/cli.js (Node 20)', () => {
+  it('is written once, 0600, and then read: the second run does not write it again', () => {
+    writeFileSync(program, 'function answer() { return 42; }\nconsole.log("answer", answer());\n');
+    expect(run()).toBe('answer 42\n');
+    expect(cacheFiles()).toHaveLength(1);
+    const file = join(cacheDir, cacheFiles()[0]!);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const written = statSync(file);
+    expect(run()).toBe('answer 42\n');
+    // Rewritten (a new inode, by the rename) only when V8 rejected it or it was missing.
+    expect(statSync(file).ino).toBe(written.ino);
+    expect(readdirSync(cacheDir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('never runs a previous build: a new bundle of the same length gets its own cache, the old one goes', () => {
+    // V8 checks cached data against the source's length only: same length, other code.
+    writeFileSync(program, 'console.log("build a");\n');
+    expect(run()).toBe('build a\n');
+    const first = cacheFiles();
+    writeFileSync(program, 'console.log("build b");\n');
+    expect(run()).toBe('build b\n');
+    expect(cacheFiles()).toHaveLength(1);
+    expect(cacheFiles()).not.toEqual(first);
+  });
+
+  it('runs correctly from a damaged cache file, and replaces it', () => {
+    writeFileSync(program, 'console.log("fine");\n');
+    run();
+    const file = join(cacheDir, cacheFiles()[0]!);
+    const damaged = Buffer.alloc(readFileSync(file).length, 7);
+    writeFileSync(file, damaged);
+    expect(run()).toBe('fine\n');
+    expect(readFileSync(file).equals(damaged)).toBe(false);
+  });
+
+  it('is the module its chunks require: the program runs once, and they see its exports', () => {
+    // As dist/chunks/*.js do: require('../cli.js') for what they share with the startup file.
+    writeFileSync(program, 'console.log("program ran"); exports.shared = "from program"; setImmediate(() => require("./chunk.js"));\n');
+    writeFileSync(join(work, 'chunk.js'), 'console.log("chunk sees", require("./program.js").shared);\n');
+    expect(run()).toBe('program ran\nchunk sees from program\n');
+  });
+
+  it('keeps the file name and stack lines of the program in errors', () => {
+    writeFileSync(program, '\n\nthrow new Error("boom");\n');
+    const script = `require(${JSON.stringify(COMPILE_CACHE)}).requireWithCodeCache(${JSON.stringify(program)}, ${JSON.stringify(cacheDir)})`;
+    const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain(`${program}:3`);
+  });
+});
