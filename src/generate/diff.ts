@@ -1,7 +1,7 @@
 /**
  * A unified diff (`diff -u`, three lines of context) from `before` to `after`, for `generate
- * --dry-run`; the empty string when they are the same. Lines are compared with their line
- * breaks, so a change from LF to CRLF shows; a `\r` is not printed (the terminal would eat it).
+ * --dry-run`; the empty string when they are the same. Lines are compared and printed with their
+ * line breaks, CRLF included, so that patch(1) applied to the old file gives the new one exactly.
  *
  * The common head and tail are cut off first — generate only changes one block — and the middle
  * is compared by a longest-common-subsequence table, which is quadratic in the block's lines only.
@@ -86,9 +86,7 @@ function hunks(edits: Edit[]): string[] {
     const newStart = newCount === 0 ? slice[0]!.newIndex : slice[0]!.newIndex + 1;
     out.push(`@@ -${range(oldStart, oldCount)} +${range(newStart, newCount)} @@\n`);
     for (const edit of slice) {
-      const text = edit.line.endsWith('\n') ? edit.line.replace(/\r?\n$/, '') : edit.line;
-      out.push(`${edit.kind}${text}\n`);
-      if (!edit.line.endsWith('\n')) out.push('\\ No newline at end of file\n');
+      out.push(edit.line.endsWith('\n') ? `${edit.kind}${edit.line}` : `${edit.kind}${edit.line}\n\\ No newline at end of file\n`);
     }
   }
   return out;

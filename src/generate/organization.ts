@@ -88,16 +88,19 @@ function organizationsError(error: unknown, request: ListAccountsRequest): unkno
   const message = maskAccessKeyIds(String(e.message ?? error));
   const where = `${request.caller}${request.endpoint ? `, ${request.endpoint}` : ''}`;
   const status = e.$metadata?.httpStatusCode;
-  if (status === undefined || status >= 500 || /Deserialization error/.test(message)) {
+  const unreadable = /Deserialization error/.test(message);
+  // A 401 or 403 the SDK cannot parse (moto's IAM check answers JSON services in XML) is still a refusal.
+  const refused = status === 401 || status === 403;
+  if (status === undefined || status >= 500 || (unreadable && !refused)) {
     return new AwsUnreachableError(`cannot list the organization's accounts: ${e.name ?? e.code ?? 'Error'}: ${message} (${where})`, 'check the network connection, and AWS_ENDPOINT_URL_ORGANIZATIONS if you set it');
   }
-  const code = e.name ?? 'Error';
-  const hint = code === 'AccessDeniedException' || code === 'AccessDenied'
+  const code = unreadable ? `HTTP ${status}` : e.name ?? 'Error';
+  const hint = refused || code === 'AccessDeniedException'
     ? "the profile's identity needs organizations:ListAccounts: use the management account or a delegated administrator"
     : code === 'AWSOrganizationsNotInUseException'
       ? "the profile's account is not in an organization"
       : undefined;
-  return new AwsRefusedError(`Organizations refused ListAccounts: ${code}: ${message} (${where})`, hint);
+  return new AwsRefusedError(`Organizations refused ListAccounts: ${code}${unreadable ? '' : `: ${message}`} (${where})`, hint);
 }
 
 /**

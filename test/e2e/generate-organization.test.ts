@@ -3,11 +3,11 @@
 // hand-written config file with comments, CRLF lines and odd spacing. What is checked is what a
 // user would notice: the bytes outside the block, the profiles in it as botocore reads them, and
 // that `awsrole use` of a generated profile ends as the role in that member account.
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AWSROLE_BIN, runAwsrole, runProgram, runPython } from '../support/cli.js';
-import { startMoto, MOTO_ACCOUNT_ID, type MotoServer, type UserCredentials } from '../support/moto.js';
+import { AWSROLE_BIN, runAwsrole, runProgram, runPython, startupModules } from '../support/cli.js';
+import { startMoto, type MotoServer, type UserCredentials } from '../support/moto.js';
 import { createSandbox, type Sandbox } from '../support/sandbox.js';
 import { shellQuote } from '../support/shell.js';
 
@@ -42,6 +42,7 @@ const HAND_WRITTEN = [
 
 let moto: MotoServer;
 let admin: UserCredentials;
+let nobody: UserCredentials;
 let members: Array<{ name: string; id: string }>;
 let sandbox: Sandbox;
 let env: Record<string, string>;
@@ -53,7 +54,7 @@ beforeAll(async () => {
   admin = await moto.createUser('admin');
   await moto.allowUser('admin', 'organizations', ['organizations:*']);
   await moto.allowUser('admin', 'assume-member-roles', ['sts:AssumeRole'], [`arn:aws:iam::*:role/${ROLE}`]);
-  await moto.createUser('nobody');
+  nobody = await moto.createUser('nobody'); // no Organizations permission
   members = await moto.createOrganization(MEMBER_NAMES);
   await moto.enableAuth();
   sandbox = createSandbox({ moto });
@@ -67,8 +68,11 @@ afterAll(async () => {
 
 beforeEach(() => {
   sandbox.writeConfig(HAND_WRITTEN);
-  sandbox.writeCredentials(`[mgmt]\naws_access_key_id = ${admin.accessKeyId}\naws_secret_access_key = ${admin.secretAccessKey}\n`);
-  for (const name of ['config.bak']) if (existsSync(join(sandbox.home, '.aws', name))) writeFileSync(join(sandbox.home, '.aws', name), '');
+  sandbox.writeCredentials([
+    `[mgmt]\naws_access_key_id = ${admin.accessKeyId}\naws_secret_access_key = ${admin.secretAccessKey}\n`,
+    `[nobody]\naws_access_key_id = ${nobody.accessKeyId}\naws_secret_access_key = ${nobody.secretAccessKey}\n`,
+  ].join(''));
+  rmSync(`${sandbox.configPath}.bak`, { force: true });
 });
 
 function generate(...args: string[]) {
@@ -162,6 +166,92 @@ describe('generate --from-organization', () => {
     expect(again.stderr).toContain('is up to date');
     expect(config()).toBe(first);
     expect(readFileSync(`${sandbox.configPath}.bak`, 'utf8')).toBe('old backup');
+  });
+
+  it('--dry-run writes nothing and prints a diff that patch(1) turns into what a real run writes', async () => {
+    const dry = await generate('--dry-run', '--exclude-account', `${idOf('Team 03 Prod')},Shared`, '--name', '{account_id}-admin');
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(config()).toBe(HAND_WRITTEN);
+    expect(existsSync(`${sandbox.configPath}.bak`)).toBe(false);
+    expect(dry.stdout).toMatch(new RegExp(`^--- ${sandbox.configPath}\\n\\+\\+\\+ ${sandbox.configPath} \\(awsrole generate\\)\\n@@ `));
+    expect(dry.stderr).toContain('nothing written');
+    const patchedCopy = join(sandbox.home, 'patched');
+    writeFileSync(patchedCopy, HAND_WRITTEN);
+    const patch = await runProgram('patch', ['--silent', patchedCopy], { env, input: dry.stdout });
+    expect(patch.code, patch.stderr + patch.stdout).toBe(0);
+
+    const real = await generate('--exclude-account', `${idOf('Team 03 Prod')},Shared`, '--name', '{account_id}-admin');
+    expect(real.code, real.stderr).toBe(0);
+    expect(readFileSync(patchedCopy, 'utf8')).toBe(config());
+    expect(config()).not.toContain(`${idOf('Team 03 Prod')}-admin`);
+    expect(config()).not.toContain(`${idOf('Shared')}-admin`);
+    expect(config()).toContain(`[profile ${idOf('shared')}-admin]`);
+  });
+
+  it('--json prints each profile and what became of it', async () => {
+    const result = await generate('--json', '--dry-run', '--set', 'output=json');
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as { written: boolean; profiles: Array<Record<string, unknown>> };
+    expect(report.written).toBe(false);
+    expect(report.profiles).toHaveLength(32);
+    expect(report.profiles.find((p) => p['name'] === 'team-05-prod-organizationaccountaccessrole')).toEqual({
+      name: 'team-05-prod-organizationaccountaccessrole',
+      status: 'new',
+      accountId: idOf('Team 05 Prod'),
+      accountName: 'Team 05 Prod',
+      roleName: ROLE,
+      settings: { role_arn: `arn:aws:iam::${idOf('Team 05 Prod')}:role/${ROLE}`, source_profile: 'mgmt', output: 'json' },
+    });
+    expect(report.profiles.find((p) => p['name'] === 'team-01-prod-organizationaccountaccessrole')).toMatchObject({ status: 'skipped' });
+  });
+
+  it('writes through a symlinked config file, keeps its mode, and replaces it by rename (no partial file, no leftovers)', async () => {
+    const dotfiles = join(sandbox.home, 'dotfiles');
+    mkdirSync(dotfiles, { recursive: true });
+    const target = join(dotfiles, 'aws-config');
+    writeFileSync(target, '[profile mine]\nregion = eu-north-1');
+    chmodSync(target, 0o640);
+    const link = join(sandbox.home, 'linked-config');
+    symlinkSync(target, link);
+    const inodeBefore = statSync(target).ino;
+    const result = await runAwsrole(['generate', '--from-organization', 'mgmt', '--role', ROLE], { env: { ...env, AWS_CONFIG_FILE: link }, timeoutMs: 60_000 });
+    // The credentials file has mgmt's keys; the linked config file has no [profile mgmt], which is fine.
+    expect(result.code, result.stderr).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(statSync(target).mode & 0o777).toBe(0o640);
+    expect(statSync(`${target}.bak`).mode & 0o777).toBe(0o640);
+    expect(statSync(target).ino).not.toBe(inodeBefore);
+    const text = readFileSync(target, 'utf8');
+    // The last line had no line break: it got one, the only byte added outside the block.
+    expect(text.startsWith('[profile mine]\nregion = eu-north-1\n# awsrole generate: begin from-organization mgmt\n')).toBe(true);
+    expect(readdirSync(dotfiles).sort()).toEqual(['aws-config', 'aws-config.bak']);
+  });
+
+  it.each([
+    [['--from-organization', 'mgmt'], 2, /--from-organization needs --role/],
+    [['--from-organization', 'mgmt', '--from-sso', 'x', '--role', ROLE], 2, /one of --from-sso .* and --from-organization/],
+    [['--from-organization', 'mgnt', '--role', ROLE], 2, /unknown profile "mgnt"[\s\S]*did you mean "mgmt"/],
+    [['--from-organization', 'mgmt', '--role', ROLE, '--name', '{acount}'], 2, /unknown placeholder \{acount\}/],
+    [['--from-organization', 'mgmt', '--role', ROLE, '--set', 'role_arn=x'], 2, /generate writes role_arn itself/],
+    [['--from-organization', 'nobody', '--role', ROLE], 4, /Organizations refused ListAccounts: HTTP 403 \(profile "nobody"[^\n]*\n  hint: the profile's identity needs organizations:ListAccounts/],
+  ])('awsrole generate %j exits %i and writes nothing', async (args, code, message) => {
+    const result = await runAwsrole(['generate', ...args], { env, timeoutMs: 60_000 });
+    expect(result.stderr).toMatch(message);
+    expect(result.code).toBe(code);
+    expect(result.stdout).toBe('');
+    expect(config()).toBe(HAND_WRITTEN);
+  });
+
+  it('refuses to touch a block whose end line is gone (exit 3)', async () => {
+    sandbox.writeConfig(`${HAND_WRITTEN}# awsrole generate: begin from-organization mgmt\n[profile x]\nregion = a\n`);
+    const result = await generate();
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/"# awsrole generate: begin from-organization mgmt" without its end line \(.*config:15\)/);
+  });
+
+  it('is not on the startup path', () => {
+    const startup = startupModules();
+    expect(startup.filter((id) => id.includes('src/generate/') || id.includes('commands/generate') || id.includes('client-organizations'))).toEqual([]);
   });
 
   it('keeps the profile of an account that left unless --prune, and the outside stays byte for byte', async () => {
