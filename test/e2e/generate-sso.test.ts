@@ -163,6 +163,14 @@ describe('generate --from-sso', () => {
     expect(config()).toBe(HAND_WRITTEN);
   });
 
+  it('TAB after --from-sso offers the sso-sessions and the SSO profiles', async () => {
+    const result = await runAwsrole(['__complete', '--current=', '--', 'generate', '--from-sso'], { env });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('corp\nprod-readonlyaccess\n');
+    const options = await runAwsrole(['__complete', '--current=--from', '--', 'generate'], { env });
+    expect(options.stdout).toBe('--from-organization\n--from-sso\n');
+  });
+
   it('an unknown sso-session is a usage error with a did-you-mean (exit 2)', async () => {
     const result = await runAwsrole(['generate', '--from-sso', 'crop'], { env });
     expect(result.code).toBe(2);
