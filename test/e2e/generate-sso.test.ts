@@ -12,7 +12,7 @@ import { startSsoStandIn, type SsoStandIn } from '../support/sso-standin.js';
 import { tokenCacheKey } from '../../src/sso/token-cache.js';
 
 const START_URL = 'https://corp-portal.awsapps.com/start';
-// Seven accounts, one to three roles each: 12 profiles.
+// Seven accounts, one to three roles each: 11 profiles.
 const ACCOUNTS: Array<[id: string, name: string, roles: string[]]> = [
   ['111111111111', 'Dev', ['AdministratorAccess', 'ReadOnlyAccess']],
   ['222222222222', 'Prod', ['ReadOnlyAccess']],
@@ -110,7 +110,7 @@ describe('generate --from-sso', () => {
     expect(text.slice(HAND_WRITTEN.length).split('\r\n').every((line) => !line.includes('\n'))).toBe(true);
     const profiles = await botocoreProfiles();
     const generated = Object.entries(profiles).filter(([name]) => text.slice(HAND_WRITTEN.length).includes(`[profile ${name}]`));
-    // 12 assignments, less prod-readonlyaccess, which is hand-written.
+    // 11 assignments, less prod-readonlyaccess, which is hand-written.
     expect(generated.map(([name]) => name).sort()).toEqual([
       'dev-administratoraccess', 'dev-readonlyaccess', 'logs-readonlyaccess', 'logs-securityaudit', 'network-networkadministrator',
       'sandbox-administratoraccess', 'shared-readonlyaccess', 'staging-eu-administratoraccess', 'staging-eu-billing', 'staging-eu-readonlyaccess',
