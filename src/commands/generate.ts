@@ -58,7 +58,7 @@ export async function generateCommand(options: GenerateOptions, context: Command
 
   const listing = request.kind === 'organization'
     ? await organizationAssignments(request.name, request.roles, options, config, context)
-    : await ssoAssignments(request.name, config, context);
+    : await ssoAssignments(request.name, options, config, context);
   const excluded = new Set(options.excludeAccount?.flatMap((value) => value.split(',')).map((value) => value.trim()).filter(Boolean));
   const roleFilter = request.kind === 'sso' && request.roles.length > 0 ? new Set(request.roles) : undefined;
   const assignments = listing.assignments.filter((a) =>
@@ -210,7 +210,7 @@ async function organizationAssignments(profileName: string, roles: string[], opt
   };
 }
 
-async function ssoAssignments(name: string, config: LoadedConfig, context: CommandContext): Promise<Listing> {
+async function ssoAssignments(name: string, options: GenerateOptions, config: LoadedConfig, context: CommandContext): Promise<Listing> {
   const settings = ssoSettingsFor(name, config);
   let progress = 'listing your IAM Identity Center accounts';
   const list = () => listSsoAssignments(settings, {
@@ -221,7 +221,7 @@ async function ssoAssignments(name: string, config: LoadedConfig, context: Comma
       progress = `listing roles: ${done} of ${accounts} account(s), ${roles} role(s)`;
     },
   });
-  const assignments = await withSpinner(context.stderr, () => progress, list, { env: context.env });
+  const assignments = options.quiet ? await list() : await withSpinner(context.stderr, () => progress, list, { env: context.env });
   context.info(`IAM Identity Center lists ${new Set(assignments.map((a) => a.accountId)).size} account(s) with ${assignments.length} role(s)`);
   const session = settings.sessionName;
   return {

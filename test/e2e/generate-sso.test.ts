@@ -2,12 +2,12 @@
 // stand-in (ListAccounts and ListAccountRoles two entries a page, so every listing takes pages),
 // with the token the AWS CLI would have cached; then `awsrole use` of a generated profile gets
 // that account's role credentials through the same token, and boto3 reads the same profiles.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AWSROLE_BIN, runAwsrole, runProgram, runPython } from '../support/cli.js';
 import { startMoto, type MotoServer } from '../support/moto.js';
 import { createSandbox, type Sandbox } from '../support/sandbox.js';
-import { shellQuote } from '../support/shell.js';
+import { shellQuote, waitFor } from '../support/shell.js';
 import { startSsoStandIn, type SsoStandIn } from '../support/sso-standin.js';
 import { tokenCacheKey } from '../../src/sso/token-cache.js';
 
@@ -152,6 +152,23 @@ describe('generate --from-sso', () => {
     } finally {
       standIn.grantRole('555555555555', 'SecurityAudit', ssoKeys);
     }
+  });
+
+  it('writes nothing when the file changed while the accounts were listed (exit 3)', async () => {
+    standIn.behaviour.delayMs = 1500;
+    const running = generate();
+    try {
+      await waitFor(() => standIn.requests.some((r) => r.operation === 'ListAccounts'), 20_000);
+    } finally {
+      standIn.behaviour.delayMs = 0;
+    }
+    // An editor saves the file meanwhile (the first page is still on its way).
+    const edited = `${HAND_WRITTEN}[profile saved-meanwhile]\r\nregion = eu-west-3\r\n`;
+    writeFileSync(sandbox.configPath, edited);
+    const result = await running;
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/the config file changed while awsrole generate ran; nothing was written/);
+    expect(config()).toBe(edited);
   });
 
   it('without a login says how to log in (exit 4) and writes nothing', async () => {
