@@ -4,7 +4,8 @@
  * line breaks, CRLF included, so that patch(1) applied to the old file gives the new one exactly.
  *
  * The common head and tail are cut off first — generate only changes one block — and the middle
- * is compared by a longest-common-subsequence table, which is quadratic in the block's lines only.
+ * is compared by a longest-common-subsequence table, which is quadratic in the block's lines only
+ * (and bounded: a huge middle is shown as removed and added whole).
  */
 export function unifiedDiff(before: string, after: string, oldLabel: string, newLabel: string): string {
   if (before === after) return '';
@@ -36,9 +37,18 @@ function splitLines(text: string): string[] {
   return parts;
 }
 
+/** Past this many table cells (16 MB), the middle is shown as removed and added whole: still a correct diff. */
+const MAX_TABLE = 4_000_000;
+
 function middle(a: string[], b: string[], oldOffset: number, newOffset: number): Edit[] {
   const n = a.length;
   const m = b.length;
+  if ((n + 1) * (m + 1) > MAX_TABLE) {
+    return [
+      ...a.map((line, i): Edit => ({ kind: '-', line, oldIndex: oldOffset + i, newIndex: newOffset })),
+      ...b.map((line, j): Edit => ({ kind: '+', line, oldIndex: oldOffset + n, newIndex: newOffset + j })),
+    ];
+  }
   // lcs[i][j]: the longest common subsequence of a[i..] and b[j..], in one flat array.
   const lcs = new Uint32Array((n + 1) * (m + 1));
   for (let i = n - 1; i >= 0; i--) {

@@ -116,6 +116,10 @@ describe('generate --from-sso', () => {
       'sandbox-administratoraccess', 'shared-readonlyaccess', 'staging-eu-administratoraccess', 'staging-eu-billing', 'staging-eu-readonlyaccess',
     ].sort());
     expect(profiles['staging-eu-billing']).toEqual({ sso_session: 'corp', sso_account_id: '333333333333', sso_role_name: 'Billing', region: 'eu-central-1' });
+    // awsrole's reader sees exactly what botocore sees.
+    const { loadConfig } = await import('../../src/config/load.js');
+    const ours = Object.fromEntries([...loadConfig(env).profiles].map(([name, p]) => [name, Object.fromEntries([...p.settings].map(([k, v]) => [k, v.value]))]));
+    expect(ours).toEqual(profiles);
     expect(profiles['prod-readonlyaccess']?.region).toBe('us-west-2');
     expect(result.stderr).toContain('skipped profile "prod-readonlyaccess"');
   });

@@ -39,6 +39,7 @@ describe(unifiedDiff.name, () => {
     ['a last line without a line break', 'a\nb', 'a\nb\nc\n'],
     ['CRLF lines', 'a\r\nb\r\n', 'a\r\nb\r\nc\r\n'],
     ['two separate changes', `${lines(20, 'a')}`, `x\n${lines(20, 'a')}y\n`],
+    ['a middle too large to compare line by line', `h\n${lines(2500, 'p')}t\n`, `h\n${lines(2500, 'q')}t\n`],
   ])('patch(1) turns the old text into the new one: %s', (_name, before, after) => {
     expect(patched(before, unifiedDiff(before, after, 'config', 'config'))).toBe(after);
   });
