@@ -59,27 +59,23 @@ export async function generateCommand(options: GenerateOptions, context: Command
   const listing = request.kind === 'organization'
     ? await organizationAssignments(request.name, request.roles, options, config, context)
     : await ssoAssignments(request.name, options, config, context);
-  const excluded = new Set(options.excludeAccount?.flatMap((value) => value.split(',')).map((value) => value.trim()).filter(Boolean));
-  const roleFilter = request.kind === 'sso' && request.roles.length > 0 ? new Set(request.roles) : undefined;
-  const assignments = listing.assignments.filter((a) =>
-    !excluded.has(a.accountId) && !excluded.has(a.accountName) && (!roleFilter || roleFilter.has(a.roleName)));
-
+  const lineBreak = lineBreakOf(read.text);
   const composed = composeBlock({
     source: request.source,
     commandLine: commandLine(request, options),
-    assignments,
+    assignments: selected(listing.assignments, request, options),
     template: request.template,
     settingsFor: (a) => [...listing.settingsFor(a), ...(options.region ? [['region', options.region] as [string, string]] : []), ...request.extra],
     taken,
     previous,
     prune: options.prune ?? false,
-    lineBreak: lineBreakOf(read.text),
+    lineBreak,
   });
   for (const profile of composed.profiles) {
     if (profile.status === 'skipped') context.warn(`skipped profile "${profile.name}": ${profile.reason}`);
   }
   const written = composed.profiles.filter((p) => p.status !== 'skipped' && p.status !== 'pruned');
-  const text = span || written.length > 0 ? placeBlock(read.text, span, composed.text, lineBreakOf(read.text)) : read.text;
+  const text = span || written.length > 0 ? placeBlock(read.text, span, composed.text, lineBreak) : read.text;
   checkResult(text, path, written);
 
   const changed = text !== read.text;
@@ -100,6 +96,13 @@ export async function generateCommand(options: GenerateOptions, context: Command
   const keptCount = composed.profiles.filter((p) => p.status === 'kept').length;
   if (keptCount > 0) context.info(`${keptCount} profile(s) no longer listed are kept: --prune drops them`);
   if (options.json) context.stdout.write(`${JSON.stringify(report(path, request.source, changed, composed.profiles))}\n`);
+}
+
+/** Without the --exclude-account accounts (by id or name); with --from-sso and --role, only those roles. */
+function selected(assignments: readonly Assignment[], request: Request, options: GenerateOptions): Assignment[] {
+  const excluded = new Set(options.excludeAccount?.flatMap((value) => value.split(',')).map((value) => value.trim()).filter(Boolean));
+  const roles = request.kind === 'sso' && request.roles.length > 0 ? new Set(request.roles) : undefined;
+  return assignments.filter((a) => !excluded.has(a.accountId) && !excluded.has(a.accountName) && (!roles || roles.has(a.roleName)));
 }
 
 interface Request {
