@@ -49,8 +49,9 @@ export async function listOrganizationAccounts(request: ListAccountsRequest): Pr
     credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken },
     useFipsEndpoint: false,
     useDualstackEndpoint: false,
-    // The SDK's standard retries: ListAccounts is throttled at a few calls a second.
-    maxAttempts: 3,
+    // Two attempts, as for every AWS call of awsrole (README, AWSROLE_STS_TIMEOUT); the SDK's
+    // standard retry also waits out ListAccounts' throttling (a few calls a second).
+    maxAttempts: 2,
     retryMode: 'standard',
     requestHandler: { connectionTimeout: request.timeoutMs, requestTimeout: request.timeoutMs },
     logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {} },
