@@ -24,6 +24,7 @@ export interface GenerateOptions {
   fromOrganization?: string;
   role?: string[];
   excludeAccount?: string[];
+  includeManagementAccount?: boolean;
   name?: string;
   region?: string;
   set?: string[];
@@ -151,6 +152,7 @@ function commandLine(request: Request, options: GenerateOptions): string {
   const words = ['awsrole', 'generate', request.kind === 'organization' ? '--from-organization' : '--from-sso', request.name];
   for (const role of request.roles) words.push('--role', role);
   for (const account of options.excludeAccount ?? []) words.push('--exclude-account', account);
+  if (options.includeManagementAccount) words.push('--include-management-account');
   if (options.name !== undefined && options.name !== DEFAULT_TEMPLATE) words.push('--name', options.name);
   if (options.region !== undefined) words.push('--region', options.region);
   for (const [key, value] of request.extra) words.push('--set', `${key}=${value}`);
@@ -200,8 +202,15 @@ async function organizationAssignments(profileName: string, roles: string[], opt
     },
   });
   const accounts = options.quiet ? await list() : await withSpinner(context.stderr, () => progress, list, { env: context.env });
-  const active = accounts.filter((account) => account.state === 'ACTIVE');
+  let active = accounts.filter((account) => account.state === 'ACTIVE');
   context.info(`the organization lists ${accounts.length} account(s), ${active.length} active`);
+  const management = active.find((account) => account.management);
+  if (management && !options.includeManagementAccount) {
+    // Organizations creates OrganizationAccountAccessRole in the accounts it creates, and
+    // StackSets do not deploy to the management account: a role profile there would not work.
+    active = active.filter((account) => account !== management);
+    context.info(`the management account ${management.id} ("${management.name}") is left out: --include-management-account adds it`);
+  }
   const partitionOf = new Map(active.map((account) => [account.id, account.partition]));
   return {
     assignments: active.flatMap((account) => roles.map((roleName) => ({ accountId: account.id, accountName: account.name, roleName }))),

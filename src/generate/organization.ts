@@ -18,6 +18,11 @@ export interface OrganizationAccount {
   state: string;
   /** The partition of the account's ARN (`aws`, `aws-cn`, `aws-us-gov`), for the role ARNs. */
   partition: string;
+  /**
+   * The organization's management account: its ARN names itself as the owner
+   * (`arn:aws:organizations::<management id>:account/o-…/<id>`).
+   */
+  management: boolean;
 }
 
 export interface ListAccountsRequest {
@@ -63,11 +68,13 @@ export async function listOrganizationAccounts(request: ListAccountsRequest): Pr
       const answer = await client.send(new sdk.ListAccountsCommand({ MaxResults: PAGE_SIZE, NextToken: nextToken }));
       for (const account of answer.Accounts ?? []) {
         if (!account.Id) continue;
+        const arn = /^arn:([^:]+):organizations::(\d{12}):account\//.exec(account.Arn ?? '');
         accounts.push({
           id: account.Id,
           name: account.Name ?? '',
           state: String(account.State ?? account.Status ?? 'ACTIVE'),
-          partition: /^arn:([^:]+):/.exec(account.Arn ?? '')?.[1] ?? 'aws',
+          partition: arn?.[1] ?? 'aws',
+          management: arn?.[2] === account.Id,
         });
       }
       request.onPage?.(page, accounts.length);

@@ -7,7 +7,7 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync,
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AWSROLE_BIN, runAwsrole, runProgram, runPython, startupModules } from '../support/cli.js';
-import { startMoto, type MotoServer, type UserCredentials } from '../support/moto.js';
+import { MOTO_ACCOUNT_ID, startMoto, type MotoServer, type UserCredentials } from '../support/moto.js';
 import { createSandbox, type Sandbox } from '../support/sandbox.js';
 import { shellQuote } from '../support/shell.js';
 
@@ -19,6 +19,8 @@ const MEMBER_NAMES = [
   'Ünïcode & Co. (EU)',
   'Closing Soon',
 ];
+
+// (moto names the management account "master"; generate leaves it out unless asked.)
 
 // A file as people keep it: CRLF and LF lines mixed, comments of both kinds, odd spacing, a
 // nested section, no blank line at the end, and a hand-written profile whose name generate would
@@ -113,8 +115,10 @@ describe('generate --from-organization', () => {
 
     const profiles = await botocoreProfiles();
     const generated = Object.keys(profiles).filter((name) => block.includes(`[profile ${name}]`));
-    // 32 accounts, less the one whose name is hand-written.
-    expect(generated).toHaveLength(31);
+    // 32 accounts, less the management account and the one whose name is hand-written.
+    expect(generated).toHaveLength(30);
+    expect(result.stderr).toContain(`the management account ${MOTO_ACCOUNT_ID} ("master") is left out: --include-management-account adds it`);
+    expect(generated.filter((name) => name.startsWith('master'))).toEqual([]);
     expect(profiles['team-02-prod-organizationaccountaccessrole']).toEqual({
       role_arn: `arn:aws:iam::${idOf('Team 02 Prod')}:role/${ROLE}`,
       source_profile: 'mgmt',
@@ -188,12 +192,19 @@ describe('generate --from-organization', () => {
     expect(config()).toContain(`[profile ${idOf('shared')}-admin]`);
   });
 
+  it('--include-management-account adds the management account', async () => {
+    const result = await generate('--include-management-account');
+    expect(result.code, result.stderr).toBe(0);
+    expect((await botocoreProfiles())['master-organizationaccountaccessrole']?.role_arn).toBe(`arn:aws:iam::${MOTO_ACCOUNT_ID}:role/${ROLE}`);
+    expect(config()).toContain('# Written by: awsrole generate --from-organization mgmt --role OrganizationAccountAccessRole --include-management-account\n');
+  });
+
   it('--json prints each profile and what became of it', async () => {
     const result = await generate('--json', '--dry-run', '--set', 'output=json');
     expect(result.code, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout) as { written: boolean; profiles: Array<Record<string, unknown>> };
     expect(report.written).toBe(false);
-    expect(report.profiles).toHaveLength(32);
+    expect(report.profiles).toHaveLength(31);
     expect(report.profiles.find((p) => p['name'] === 'team-05-prod-organizationaccountaccessrole')).toEqual({
       name: 'team-05-prod-organizationaccountaccessrole',
       status: 'new',
