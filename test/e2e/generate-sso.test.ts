@@ -158,6 +158,28 @@ describe('generate --from-sso', () => {
     }
   });
 
+  it('from a legacy SSO profile (sso_start_url in the profile): profiles that carry the start URL and region', async () => {
+    const legacyUrl = 'https://legacy-portal.awsapps.com/start';
+    sandbox.writeConfig(`${HAND_WRITTEN}[profile old-sso]\r\nsso_start_url = ${legacyUrl}\r\nsso_region = us-east-1\r\nsso_account_id = 111111111111\r\nsso_role_name = ReadOnlyAccess\r\n`);
+    standIn.addAccessToken('legacy-token');
+    sandbox.writeFile(
+      `.aws/sso/cache/${tokenCacheKey({ startUrl: legacyUrl })}.json`,
+      JSON.stringify({ startUrl: legacyUrl, region: 'us-east-1', accessToken: 'legacy-token', expiresAt: new Date(Date.now() + 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z') }),
+      0o600,
+    );
+    const result = await runAwsrole(['generate', '--from-sso', 'old-sso', '--role', 'NetworkAdministrator'], { env, timeoutMs: 60_000 });
+    expect(result.code, result.stderr).toBe(0);
+    expect(config()).toContain('# awsrole generate: begin from-sso old-sso\r\n');
+    expect((await botocoreProfiles())['network-networkadministrator']).toEqual({
+      sso_start_url: legacyUrl, sso_region: 'us-east-1', sso_account_id: '777777777777', sso_role_name: 'NetworkAdministrator',
+    });
+    standIn.requests.length = 0;
+    const exported = await runAwsrole(['export', 'network-networkadministrator', '--format', 'json'], { env });
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(JSON.parse(exported.stdout).AccessKeyId).toBe(ssoKeys.accessKeyId);
+    expect(standIn.requests.map((r) => [r.operation, r.headers['x-amz-sso_bearer_token']])).toEqual([['GetRoleCredentials', 'legacy-token']]);
+  });
+
   it('writes nothing when the file changed while the accounts were listed (exit 3)', async () => {
     standIn.behaviour.delayMs = 1500;
     const running = generate();
