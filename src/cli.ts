@@ -63,6 +63,13 @@ function packageVersion(): string {
   return manifest.version;
 }
 
+/** A repeatable option's values, in order. */
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+type GenerateFlags = import('./commands/generate.js').GenerateOptions;
+
 function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((line) => `  ${line}`).join('\n')}\n`;
 }
@@ -253,6 +260,34 @@ withCredentialOptions(program.command('console'))
   .action(async (profile: string, options: CredentialOptions & CommonOptions & { destination?: string; print?: boolean; open?: boolean }) => {
     const { consoleCommand } = await import('./commands/console.js');
     await consoleCommand(profile, options, context(options));
+  });
+
+withCommonOptions(program.command('generate'))
+  .description('write a profile for every account and role of an AWS Organization or an SSO login into one marked block of the config file; the rest of the file is never touched')
+  .option('--from-organization <profile>', "every active account of the organization this profile can list (organizations:ListAccounts), as role profiles sourced from it")
+  .option('--from-sso <sso-session>', 'every account and role your IAM Identity Center login can see (an [sso-session] name, or an SSO profile)')
+  .option('--role <name>', 'the role to assume in every account (--from-organization: required; --from-sso: only these roles); repeat or comma-separate', collect)
+  .option('--exclude-account <id-or-name>', 'leave this account out; repeat or comma-separate', collect)
+  .option('--include-management-account', "with --from-organization: the management account too (left out by default: the roles Organizations creates are not in it)")
+  .option('--name <template>', 'profile names from {account_name}, {account_id}, {role_name}, made lower-case and safe', '{account_name}-{role_name}')
+  .option('--region <region>', 'region = … in every generated profile')
+  .option('--set <key=value>', 'another setting for every generated profile (e.g. output=json); repeat', collect)
+  .option('--prune', 'drop the profiles of accounts and roles no longer listed (kept by default)')
+  .option('--dry-run', 'write nothing: print the change as a unified diff (with --json: the profiles)')
+  .option('--mfa-code <code>', "with --from-organization: the MFA code for the profile's own credentials")
+  .option('--mfa-command <command>', 'a command that prints that MFA code')
+  .option('--no-cache', 'neither read nor write cached sessions')
+  .addHelpText(
+    'after',
+    examples(
+      'awsrole generate --from-organization mgmt --role OrganizationAccountAccessRole --region eu-west-1',
+      "awsrole generate --from-sso corp --name '{account_name}-{role_name}' --dry-run",
+      'awsrole generate --from-sso corp --prune        # again later: new accounts added, closed ones dropped',
+    ),
+  )
+  .action(async (options: CommonOptions & GenerateFlags) => {
+    const { generateCommand } = await import('./commands/generate.js');
+    await generateCommand(options, context(options));
   });
 
 const cache = program.command('cache').description('the cached sessions: list them, clear them');

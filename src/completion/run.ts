@@ -41,6 +41,8 @@ export function runCompletion(program: Command, args: readonly string[], env: En
     optionValues: (option) => {
       if (option === '--format') return FORMAT_NAMES;
       if (option === '--region') return regionsInConfig(readConfig());
+      if (option === '--from-organization') return [...(readConfig()?.profiles.keys() ?? [])].sort();
+      if (option === '--from-sso') return ssoSourcesInConfig(readConfig());
       return [];
     },
     argumentValues: (argument) => (argument === 'shell' ? INIT_SHELLS : []),
@@ -57,6 +59,13 @@ export function runCompletion(program: Command, args: readonly string[], env: En
     lines.push('values', ...completion.values);
   }
   if (lines.length > 0) write(`${lines.join('\n')}\n`);
+}
+
+/** What `generate --from-sso` takes: the [sso-session] names, then the profiles that configure SSO. */
+function ssoSourcesInConfig(config: ReturnType<typeof loadConfig> | undefined): string[] {
+  if (!config) return [];
+  const profiles = [...config.profiles.values()].filter((p) => p.settings.has('sso_session') || p.settings.has('sso_start_url')).map((p) => p.name);
+  return [...[...config.ssoSessions.keys()].sort(), ...profiles.sort()];
 }
 
 /** Characters bash would take as syntax in a word (a `:` and `=` only break words for completion). */

@@ -30,10 +30,11 @@ const ERASE_LINE = '\r\x1b[K';
 /**
  * Runs `work`, with `awsrole: ⠋ <message>` redrawn on `stream` while it runs longer than the
  * delay. Resolves or rejects as `work` does. The message is shown as it is: never put a secret in it.
+ * A function as the message is asked again at every frame (progress: `page 3, 57 accounts`).
  */
 export async function withSpinner<T>(
   stream: SpinnerStream,
-  message: string,
+  message: string | (() => string),
   work: () => Promise<T>,
   options: SpinnerOptions = {},
 ): Promise<T> {
@@ -43,7 +44,7 @@ export async function withSpinner<T>(
   let drawn = false;
   let interval: NodeJS.Timeout | undefined;
   const draw = () => {
-    stream.write(`\r${fit(`awsrole: ${frames[frame++ % frames.length]} ${message}`, stream.columns)}`);
+    stream.write(`\r${fit(`awsrole: ${frames[frame++ % frames.length]} ${typeof message === 'string' ? message : message()}`, stream.columns)}`);
     drawn = true;
   };
   // Ctrl-C (or a SIGTERM, SIGHUP) while the line is drawn would leave it on the terminal, the

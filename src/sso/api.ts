@@ -260,3 +260,70 @@ export function createOidcClient(endpoint: string, timeoutMs: number): OidcClien
     },
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// The SSO portal's listing, for `awsrole generate --from-sso` (botocore's sso model):
+//   ListAccounts      GET /assignment/accounts?max_result=…&next_token=…
+//   ListAccountRoles  GET /assignment/roles?account_id=…&max_result=…&next_token=…
+// both with the bearer token in x-amz-sso_bearer_token; answers `{accountList | roleList, nextToken}`.
+
+export interface PortalAccount {
+  accountId: string;
+  accountName: string;
+}
+
+export interface PortalPage<T> {
+  items: T[];
+  nextToken?: string;
+}
+
+interface ListRequest {
+  endpoint: string;
+  /** The bearer token from the cache: a secret. */
+  accessToken: string;
+  nextToken?: string;
+  /** 1 to 100. */
+  maxResults: number;
+  timeoutMs: number;
+}
+
+/** One page of ListAccounts: the accounts the signed-in user has any role in. */
+export async function listAccountsPage(request: ListRequest): Promise<PortalPage<PortalAccount>> {
+  const query = new URLSearchParams({ max_result: String(request.maxResults) });
+  if (request.nextToken) query.set('next_token', request.nextToken);
+  const body = await listCall('ListAccounts', `/assignment/accounts?${query}`, request);
+  const list = body.accountList;
+  if (!Array.isArray(list)) throw incomplete('ListAccounts', request.endpoint, 'an accountList');
+  const items = list.flatMap((entry: Record<string, unknown>) =>
+    typeof entry?.accountId === 'string' && entry.accountId ? [{ accountId: entry.accountId, accountName: typeof entry.accountName === 'string' ? entry.accountName : '' }] : []);
+  return pageOf(items, body);
+}
+
+/** One page of ListAccountRoles: the user's roles (permission sets) in one account. */
+export async function listAccountRolesPage(request: ListRequest & { accountId: string }): Promise<PortalPage<string>> {
+  const query = new URLSearchParams({ account_id: request.accountId, max_result: String(request.maxResults) });
+  if (request.nextToken) query.set('next_token', request.nextToken);
+  const body = await listCall('ListAccountRoles', `/assignment/roles?${query}`, request);
+  const list = body.roleList;
+  if (!Array.isArray(list)) throw incomplete('ListAccountRoles', request.endpoint, 'a roleList');
+  const items = list.flatMap((entry: Record<string, unknown>) => (typeof entry?.roleName === 'string' && entry.roleName ? [entry.roleName] : []));
+  return pageOf(items, body);
+}
+
+function listCall(operation: string, path: string, request: ListRequest): Promise<Record<string, unknown>> {
+  return call({
+    operation,
+    endpoint: request.endpoint,
+    method: 'GET',
+    path,
+    headers: { 'x-amz-sso_bearer_token': request.accessToken },
+    timeoutMs: request.timeoutMs,
+    attempts: 2,
+  });
+}
+
+function pageOf<T>(items: T[], body: Record<string, unknown>): PortalPage<T> {
+  const page: PortalPage<T> = { items };
+  if (typeof body.nextToken === 'string' && body.nextToken) page.nextToken = body.nextToken;
+  return page;
+}

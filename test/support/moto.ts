@@ -82,6 +82,16 @@ export interface MotoServer {
   createUser(name: string): Promise<UserCredentials>;
   /** An IAM role; see RoleOptions. Create the trusted principals first. */
   createRole(name: string, options: RoleOptions): Promise<{ arn: string; name: string }>;
+  /** An inline policy on a user, allowing these actions on these resources (e.g. organizations:ListAccounts). */
+  allowUser(userName: string, policyName: string, actions: string[], resources?: string[]): Promise<void>;
+  /**
+   * An AWS Organization with this moto's account as its management account, and a member account
+   * per name (moto gives each its own IAM, with an OrganizationAccountAccessRole that trusts the
+   * management account). Returns the members' ids by name, in creation order.
+   */
+  createOrganization(memberNames: string[]): Promise<Array<{ name: string; id: string }>>;
+  /** An AWS Organizations call (JSON protocol) signed with these credentials, or the seeding ones. */
+  organizations(action: string, body: Record<string, unknown>, credentials?: AwsCredentials): Promise<Record<string, unknown>>;
   /** From now on every request is authenticated and authorized. Seed before this. */
   enableAuth(): Promise<void>;
   /** Back to accepting anything (moto's default). */
@@ -301,6 +311,48 @@ class Server implements MotoServer {
     return { arn, name };
   }
 
+  async allowUser(userName: string, policyName: string, actions: string[], resources = ['*']): Promise<void> {
+    this.assertSeedable('allowUser');
+    await this.iam('PutUserPolicy', {
+      UserName: userName,
+      PolicyName: policyName,
+      PolicyDocument: policy({ Effect: 'Allow', Action: actions, Resource: resources }),
+    });
+  }
+
+  async createOrganization(memberNames: string[]): Promise<Array<{ name: string; id: string }>> {
+    this.assertSeedable('createOrganization');
+    await this.organizations('CreateOrganization', { FeatureSet: 'ALL' });
+    const members: Array<{ name: string; id: string }> = [];
+    for (const [index, name] of memberNames.entries()) {
+      const created = await this.organizations('CreateAccount', { AccountName: name, Email: `account-${index}@example.com` });
+      const status = created['CreateAccountStatus'] as { AccountId?: string } | undefined;
+      if (!status?.AccountId) throw new Error(`moto CreateAccount ${name}: no AccountId in ${JSON.stringify(created)}`);
+      members.push({ name, id: status.AccountId });
+    }
+    return members;
+  }
+
+  async organizations(action: string, body: Record<string, unknown>, credentials = SEEDING_CREDENTIALS): Promise<Record<string, unknown>> {
+    const url = new URL('/', this.endpoint);
+    const text = JSON.stringify(body);
+    const headers = signV4({
+      url,
+      body: text,
+      service: 'organizations',
+      credentials,
+      contentType: 'application/x-amz-json-1.1',
+      extra: { 'x-amz-target': `AWSOrganizationsV20161128.${action}` },
+    });
+    const response = await fetch(url, { method: 'POST', headers, body: text });
+    const answer = await response.text();
+    if (!response.ok) {
+      const parsed = JSON.parse(answer || '{}') as { __type?: string; message?: string; Message?: string };
+      throw new AwsQueryError(action, response.status, parsed.__type ?? 'InternalError', parsed.message ?? parsed.Message ?? answer.slice(0, 300));
+    }
+    return JSON.parse(answer || '{}') as Record<string, unknown>;
+  }
+
   async enableAuth(): Promise<void> {
     // The body is the number of requests still let through unauthenticated.
     await this.motoApi('/moto-api/reset-auth', '0');
@@ -507,14 +559,19 @@ function signV4(request: {
   body: string;
   service: string;
   credentials: AwsCredentials;
+  /** Default: a form-encoded body (the query protocol). */
+  contentType?: string;
+  /** More headers to send and sign (x-amz-target for JSON protocols). */
+  extra?: Record<string, string>;
 }): Record<string, string> {
   const { url, body, service, credentials } = request;
   const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
   const date = amzDate.slice(0, 8);
   const headers: Record<string, string> = {
-    'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
+    'content-type': request.contentType ?? 'application/x-www-form-urlencoded; charset=utf-8',
     host: url.host,
     'x-amz-date': amzDate,
+    ...request.extra,
   };
   if (credentials.sessionToken) headers['x-amz-security-token'] = credentials.sessionToken;
   const names = Object.keys(headers).sort();

@@ -1,4 +1,5 @@
-// A loopback stand-in for IAM Identity Center: the SSO portal's GetRoleCredentials and SSO OIDC's
+// A loopback stand-in for IAM Identity Center: the SSO portal's GetRoleCredentials, ListAccounts
+// and ListAccountRoles (paginated, listPageSize per page), and SSO OIDC's
 // RegisterClient, StartDeviceAuthorization and CreateToken (device code and refresh token
 // grants), on the wire as the AWS SDKs and botocore speak them (REST-JSON, unsigned; errors with
 // `x-amzn-errortype` and OAuth's `error` / `error_description`). Both services answer on one
@@ -19,7 +20,7 @@ export interface SsoRoleCredentials {
   expiration?: number;
 }
 
-export type SsoOperation = 'GetRoleCredentials' | 'RegisterClient' | 'StartDeviceAuthorization' | 'CreateToken' | 'Approve' | 'Unknown';
+export type SsoOperation = 'GetRoleCredentials' | 'ListAccounts' | 'ListAccountRoles' | 'RegisterClient' | 'StartDeviceAuthorization' | 'CreateToken' | 'Approve' | 'Unknown';
 
 export interface RecordedSsoRequest {
   operation: SsoOperation;
@@ -51,6 +52,8 @@ export interface SsoBehaviour {
   slowDownPolls: number;
   /** Wait this long before every answer (for the spinner); 0 by default. */
   delayMs: number;
+  /** ListAccounts and ListAccountRoles answer at most this many entries a page (and fewer when max_result says so); 100 by default. */
+  listPageSize: number;
   /** Looked at before everything else; return undefined to let the stand-in answer. */
   override?: (request: RecordedSsoRequest, index: number) => CannedResponse | undefined;
 }
@@ -65,6 +68,10 @@ export interface SsoStandIn {
   operations(): SsoOperation[];
   /** Lets the holder of a valid access token get these credentials for the account and role. */
   grantRole(accountId: string, roleName: string, credentials: SsoRoleCredentials): void;
+  /** Names an account for ListAccounts (an account without a name is listed with its id as name). */
+  nameAccount(accountId: string, accountName: string): void;
+  /** Takes a granted role back: no longer listed, no longer given out. */
+  revokeRole(accountId: string, roleName: string): void;
   /** An access token the portal accepts (until `expiresAt`, default for ever). */
   addAccessToken(token: string, expiresAt?: Date): void;
   /** A client registration the OIDC service knows, e.g. to refresh a token a test wrote itself. */
@@ -108,10 +115,12 @@ export async function startSsoStandIn(options: Partial<SsoBehaviour> = {}): Prom
     registrationExpiresIn: 90 * 86400,
     slowDownPolls: 0,
     delayMs: 0,
+    listPageSize: 100,
     ...options,
   };
   const requests: RecordedSsoRequest[] = [];
   const roles = new Map<string, SsoRoleCredentials>();
+  const accountNames = new Map<string, string>();
   const accessTokens = new Map<string, number>(); // token → expiry (ms)
   const clients = new Map<string, Client>();
   const refreshTokens = new Map<string, string>(); // refresh token → client id
@@ -158,6 +167,31 @@ export async function startSsoStandIn(options: Partial<SsoBehaviour> = {}): Prom
           expiration: granted.expiration ?? Date.now() + 3600_000,
         },
       });
+    }
+    if (method === 'GET' && (path === '/assignment/accounts' || path === '/assignment/roles')) {
+      // ListAccounts / ListAccountRoles: the granted roles, paginated by an opaque next_token.
+      const token = request.headers['x-amz-sso_bearer_token'];
+      const expiry = typeof token === 'string' ? accessTokens.get(token) : undefined;
+      if (expiry === undefined || expiry <= Date.now()) return portalError(401, 'UnauthorizedException', 'Session token not found or invalid');
+      const granted = [...roles.keys()].map((key) => key.split('/') as [string, string]);
+      let items: Array<Record<string, string>>;
+      if (path === '/assignment/accounts') {
+        items = [...new Set(granted.map(([accountId]) => accountId))].sort().map((accountId) => ({
+          accountId,
+          accountName: accountNames.get(accountId) ?? accountId,
+          emailAddress: `${accountId}@example.com`,
+        }));
+      } else {
+        if (!query.account_id) return portalError(400, 'InvalidRequestException', 'account_id is required');
+        items = granted.filter(([accountId]) => accountId === query.account_id).map(([accountId, roleName]) => ({ roleName, accountId })).sort((x, y) => (x.roleName! < y.roleName! ? -1 : 1));
+      }
+      const size = Math.min(behaviour.listPageSize, Number(query.max_result ?? 100) || 100);
+      const start = query.next_token ? Number(Buffer.from(query.next_token, 'base64url').toString()) : 0;
+      if (!Number.isInteger(start) || start < 0) return portalError(400, 'InvalidRequestException', 'invalid next_token');
+      const page = items.slice(start, start + size);
+      const answer: Record<string, unknown> = { [path === '/assignment/accounts' ? 'accountList' : 'roleList']: page };
+      if (start + size < items.length) answer.nextToken = Buffer.from(String(start + size)).toString('base64url');
+      return json(200, answer);
     }
     if (method === 'GET' && path === '/device') {
       const device = [...devices.values()].find((d) => d.userCode === query.user_code && d.state === 'pending');
@@ -275,6 +309,8 @@ export async function startSsoStandIn(options: Partial<SsoBehaviour> = {}): Prom
     behaviour,
     operations: () => requests.map((r) => r.operation).filter((op) => op !== 'Approve'),
     grantRole: (accountId, roleName, credentials) => roles.set(`${accountId}/${roleName}`, credentials),
+    nameAccount: (accountId, accountName) => accountNames.set(accountId, accountName),
+    revokeRole: (accountId, roleName) => roles.delete(`${accountId}/${roleName}`),
     addAccessToken: (token, expiresAt) => accessTokens.set(token, expiresAt ? expiresAt.getTime() : Number.POSITIVE_INFINITY),
     addClient: (client) => clients.set(client.clientId, { ...client }),
     addRefreshToken: (refreshToken, clientId) => refreshTokens.set(refreshToken, clientId),
@@ -293,6 +329,8 @@ export async function startSsoStandIn(options: Partial<SsoBehaviour> = {}): Prom
 function operationOf(method: string, path: string): SsoOperation {
   if (method === 'GET' && path === '/federation/credentials') return 'GetRoleCredentials';
   if (method === 'GET' && path === '/device') return 'Approve';
+  if (method === 'GET' && path === '/assignment/accounts') return 'ListAccounts';
+  if (method === 'GET' && path === '/assignment/roles') return 'ListAccountRoles';
   if (method === 'POST' && path === '/client/register') return 'RegisterClient';
   if (method === 'POST' && path === '/device_authorization') return 'StartDeviceAuthorization';
   if (method === 'POST' && path === '/token') return 'CreateToken';

@@ -53,6 +53,19 @@ describe(withSpinner.name, () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('asks a message function again at every frame: progress as pages arrive', async () => {
+    const stream = fakeStream();
+    const { work, resolve } = controlled<void>();
+    let pages = 1;
+    const result = withSpinner(stream, () => `listing accounts: ${pages} page(s)`, work, { env: UTF8 });
+    await vi.advanceTimersByTimeAsync(250);
+    pages = 2;
+    await vi.advanceTimersByTimeAsync(80);
+    expect(stream.writes).toEqual(['\rawsrole: ⠋ listing accounts: 1 page(s)', '\rawsrole: ⠙ listing accounts: 2 page(s)']);
+    resolve();
+    await result;
+  });
+
   it('uses |/-\\ when the locale is not UTF-8', async () => {
     const stream = fakeStream();
     const { work, resolve } = controlled<void>();
