@@ -1,0 +1,223 @@
+/**
+ * `awsrole run --profiles 'prod-*,audit' [--parallel N] -- <command> [args…]`: one command in
+ * many profiles. First the credentials of every profile (in parallel, through the cache, each
+ * MFA code asked once), then the command in each profile with that profile's variables (as
+ * `exec` sets them), N at a time, its output prefixed or grouped, and a summary at the end.
+ */
+import { readFileSync } from 'node:fs';
+import { loadConfig } from '../config/load.js';
+import { AwsroleError, ExitCode, UsageError } from '../errors/errors.js';
+import { forPeople, LINE_LIMIT } from '../output/for-people.js';
+import { useColour } from '../output/colour.js';
+import { sessionVariables } from '../output/variables.js';
+import { childEnvironment } from '../process/exec.js';
+import { FORWARDED_SIGNALS, startSignalForwarding } from '../process/signal-forwarding.js';
+import { runPlan, type Effects } from '../run/run-plan.js';
+import type { Session } from '../run/credentials.js';
+import { runChild } from '../many/child.js';
+import { outcomeRecord, overallExitCode, succeeded, type ErrorInfo, type Outcome } from '../many/outcome.js';
+import { createOutput, type OutputMode } from '../many/output.js';
+import { forEachLimited } from '../many/pool.js';
+import { parseProfileFile, selectProfiles, splitProfileList } from '../many/select.js';
+import { summaryTable } from '../many/summary.js';
+import type { CommandContext, CredentialOptions } from './context.js';
+import { effectsFor, planFor } from './obtain-session.js';
+
+export interface RunOptions extends CredentialOptions {
+  profiles?: string;
+  fromFile?: string;
+  parallel?: string;
+  group?: boolean;
+  failFast?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export const DEFAULT_PARALLEL = 4;
+
+export async function runInProfiles(commandLine: string[], options: RunOptions, context: CommandContext): Promise<number> {
+  const [command, args] = commandOf(commandLine);
+  const parallel = parallelFlag(options.parallel);
+  const profiles = chosenProfiles(options, context);
+  context.debug(`run: ${profiles.length} profile(s), ${parallel} at a time: ${profiles.join(', ')}`);
+
+  const outcomes = new Map<string, Outcome>();
+  const writeRecord = (outcome: Outcome, captured?: Parameters<typeof outcomeRecord>[1]) => {
+    if (options.json) context.stdout.write(`${JSON.stringify(outcomeRecord(outcome, captured))}\n`);
+  };
+  const failed = (outcome: Outcome) => {
+    outcomes.set(outcome.profile, outcome);
+    return !succeeded(outcome);
+  };
+
+  // 1. Credentials for every profile, before any command runs: prompts come first, alone.
+  const sessions = new Map<string, Session>();
+  let stop = false;
+  const effects = runEffects(options, context);
+  await forEachLimited(
+    profiles,
+    parallel,
+    async (profile) => {
+      try {
+        sessions.set(profile, await runPlan(planFor(profile, options, context), effects));
+      } catch (error) {
+        const outcome: Outcome = { kind: 'no-credentials', profile, error: errorInfo(error) };
+        failed(outcome);
+        if (!options.json) {
+          context.stderr.write(`awsrole: no credentials for ${forPeople(profile)}: ${outcome.error.message}\n`);
+          if (outcome.error.hint) context.stderr.write(`  hint: ${outcome.error.hint}\n`);
+        }
+        writeRecord(outcome);
+        if (options.failFast) stop = true;
+      }
+    },
+    () => stop,
+  );
+
+  // 2. The command in each profile that has credentials.
+  const interruptedBy = stop ? undefined : await runCommands(profiles.filter((profile) => sessions.has(profile)), {
+    command,
+    args,
+    parallel,
+    mode: options.json ? 'json' : options.group ? 'group' : 'prefix',
+    profiles,
+    sessions,
+    context,
+    // stdin goes to the command only when there is exactly one to give it to.
+    inheritStdin: profiles.length === 1 && options.fromFile !== '-',
+    onEnd(outcome, captured) {
+      writeRecord(outcome, captured);
+      return failed(outcome) && options.failFast === true;
+    },
+  });
+
+  const all = profiles.map(
+    (profile): Outcome => outcomes.get(profile) ?? { kind: 'not-run', profile, because: interruptedBy ? 'interrupted' : 'fail-fast' },
+  );
+  for (const outcome of all) if (outcome.kind === 'not-run') writeRecord(outcome);
+  if (!options.json && !(options.quiet && all.every(succeeded))) {
+    context.stderr.write(summaryTable(all, useColour(context.stderr, context.env)));
+  }
+  return overallExitCode(all, interruptedBy);
+}
+
+interface CommandsRun {
+  command: string;
+  args: string[];
+  parallel: number;
+  mode: OutputMode;
+  profiles: string[];
+  sessions: Map<string, Session>;
+  context: CommandContext;
+  inheritStdin: boolean;
+  /** After each command; true stops starting new ones (--fail-fast). */
+  onEnd(outcome: Outcome, captured: { stdout?: string; stderr?: string; truncated: boolean }): boolean;
+}
+
+/** Runs the commands; resolves once all started have ended, with the signal that interrupted them, if one did. */
+async function runCommands(ready: string[], run: CommandsRun): Promise<NodeJS.Signals | undefined> {
+  const { context } = run;
+  // As exec: SIGINT, SIGTERM, SIGHUP reach each running command once (signal-forwarding.ts);
+  // and once one has come, no further command starts.
+  const forwarding = startSignalForwarding();
+  let interruptedBy: NodeJS.Signals | undefined;
+  const interrupted = (signal: NodeJS.Signals) => void (interruptedBy ??= signal);
+  for (const name of FORWARDED_SIGNALS) process.on(name, interrupted);
+  let stop = false;
+  try {
+    await forwarding.ready;
+    const sinkFor = createOutput({
+      mode: run.mode,
+      profiles: run.profiles,
+      stdout: context.stdout,
+      stderr: context.stderr,
+      colourStdout: useColour(context.stdout, context.env),
+      colourStderr: useColour(context.stderr, context.env),
+    });
+    await forEachLimited(
+      ready,
+      run.parallel,
+      async (profile) => {
+        const env = childEnvironment(context.env, sessionVariables(run.sessions.get(profile)!));
+        context.debug(`run: starting ${run.command} in ${profile}`);
+        const sink = sinkFor(profile);
+        const end = await runChild(run.command, run.args, env, { inheritStdin: run.inheritStdin, sink, forwarding });
+        const captured = sink.end();
+        const outcome: Outcome = {
+          kind: 'ran',
+          profile,
+          exitCode: end.exitCode,
+          durationMs: end.durationMs,
+          ...(end.signal ? { signal: end.signal } : {}),
+          ...(end.startError ? { startError: end.startError } : {}),
+        };
+        const firstErrorLine = end.startError ?? captured.firstErrorLine;
+        if (firstErrorLine !== undefined) outcome.firstErrorLine = firstErrorLine;
+        if (run.onEnd(outcome, captured)) stop = true;
+      },
+      () => stop || interruptedBy !== undefined,
+    );
+  } finally {
+    for (const name of FORWARDED_SIGNALS) process.off(name, interrupted);
+    forwarding.stop();
+  }
+  return interruptedBy;
+}
+
+/** The shared effects of every profile's plan, with MFA codes asked one at a time. */
+function runEffects(options: RunOptions, context: CommandContext): Effects {
+  // No spinners: several calls run at once, and a prompt may be waiting on the same terminal.
+  const effects = effectsFor({ ...options, quiet: true }, context);
+  // Profiles sharing an mfa_serial wait on its MFA session's cache lock while the first asks
+  // (run-plan.ts), so a code is asked once per device; different devices are asked in turn.
+  let turn: Promise<unknown> = Promise.resolve();
+  const askedInTurn: Effects['mfaCode'] = (request) => {
+    const asking = turn.then(() => effects.mfaCode(request));
+    turn = asking.catch(() => undefined);
+    return asking;
+  };
+  return { ...effects, mfaCode: askedInTurn };
+}
+
+function commandOf(commandLine: string[]): [string, string[]] {
+  // Commander passes everything after awsrole's own options through, `--` included.
+  const separated = commandLine[0] === '--';
+  const [command, ...args] = separated ? commandLine.slice(1) : commandLine;
+  if (!command) throw new UsageError('run needs a command to run', "awsrole run --profiles 'prod-*' -- aws sts get-caller-identity");
+  if (!separated && command.startsWith('-')) {
+    throw new UsageError(`"${command}" is not a command`, "awsrole run --profiles 'prod-*' [options] -- <command> [args...]");
+  }
+  return [command, args];
+}
+
+function parallelFlag(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_PARALLEL;
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1) throw new UsageError(`--parallel takes a whole number from 1 up, not "${text}"`);
+  return Number(text);
+}
+
+function chosenProfiles(options: RunOptions, context: CommandContext): string[] {
+  if (options.profiles === undefined && options.fromFile === undefined) {
+    throw new UsageError('run needs --profiles or --from-file', "awsrole run --profiles 'prod-*,audit' -- aws sts get-caller-identity");
+  }
+  const patterns = [...splitProfileList(options.profiles ?? ''), ...(options.fromFile === undefined ? [] : parseProfileFile(readList(options.fromFile)))];
+  return selectProfiles(patterns, [...loadConfig(context.env).profiles.keys()]);
+}
+
+/** The --from-file list; `-` is stdin. */
+function readList(path: string): string {
+  try {
+    return readFileSync(path === '-' ? 0 : path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read the profile list ${forPeople(path)} (--from-file): ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+}
+
+/** An error as the summary and `--json` show it: the message reportError would print, and its code. */
+function errorInfo(error: unknown): ErrorInfo {
+  if (error instanceof AwsroleError) {
+    return { message: forPeople(error.message, LINE_LIMIT), exitCode: error.exitCode, ...(error.hint ? { hint: forPeople(error.hint, LINE_LIMIT) } : {}) };
+  }
+  const message = `unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+  return { message: forPeople(message, LINE_LIMIT), exitCode: ExitCode.unexpected, hint: 'run again with --debug to see where it happened' };
+}
