@@ -28,7 +28,7 @@ export function isGlob(pattern: string): boolean {
 /**
  * A glob as a whole-name regular expression: `*` any run of characters (`/` included: profile
  * names are not paths), `?` one character, `[abc]` / `[a-z]` / `[!abc]` one of a set. Everything
- * else, and an unclosed `[`, stands for itself.
+ * else, and an unclosed `[`, stands for itself. Python's fnmatch rules, which the tests hold it to.
  */
 export function globToRegExp(glob: string): RegExp {
   let source = '';
@@ -43,7 +43,7 @@ export function globToRegExp(glob: string): RegExp {
         continue;
       }
       let set = glob.slice(i + 1, close);
-      const negated = set.startsWith('!') || set.startsWith('^');
+      const negated = set.startsWith('!');
       if (negated) set = set.slice(1);
       source += `[${negated ? '^' : ''}${set.replace(/[\\\]^]/g, '\\$&')}]`;
       i = close;
