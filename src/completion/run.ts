@@ -41,6 +41,8 @@ export function runCompletion(program: Command, args: readonly string[], env: En
     optionValues: (option) => {
       if (option === '--format') return FORMAT_NAMES;
       if (option === '--region') return regionsInConfig(readConfig());
+      // `run --profiles`: a name (a glob or a comma list is the user's to type).
+      if (option === '--profiles') return [...(readConfig()?.profiles.keys() ?? [])].sort();
       return [];
     },
     argumentValues: (argument) => (argument === 'shell' ? INIT_SHELLS : []),

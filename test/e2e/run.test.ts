@@ -278,3 +278,12 @@ describe('MFA', () => {
     }
   }, 90_000);
 });
+
+describe('completion', () => {
+  it('offers run among the commands, and profile names after --profiles', async () => {
+    const commands = await runAwsrole(['__complete', '--current=ru', '--'], { env });
+    expect(commands.stdout).toBe('run\n');
+    const names = await runAwsrole(['__complete', '--current=acct-1', '--', 'run', '--profiles'], { env });
+    expect(names.stdout).toBe('acct-10\nacct-11\nacct-12\n');
+  });
+});
