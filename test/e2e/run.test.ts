@@ -8,10 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAwsrole, startAwsrole } from '../support/cli.js';
 import { pythonExecutable, startMoto, type MotoServer } from '../support/moto.js';
 import { createSandbox, type Sandbox } from '../support/sandbox.js';
-import { waitFor } from '../support/shell.js';
+import { shellQuote, waitFor } from '../support/shell.js';
+import { startPane } from '../support/tmux.js';
 
 const ACCOUNTS = Array.from({ length: 12 }, (_, i) => String(i + 1).padStart(2, '0'));
 const SERIAL = 'arn:aws:iam::123456789012:mfa/alice';
+const OTHER_SERIAL = 'arn:aws:iam::123456789012:mfa/alice-spare';
 let moto: MotoServer;
 let sandbox: Sandbox;
 let env: Record<string, string>;
@@ -44,6 +46,7 @@ beforeAll(async () => {
   for (const n of ACCOUNTS) await moto.createRole(`Acct${n}`, { trust: [alice.arn] });
   await moto.createRole('Locked', { trust: [] });
   for (const n of ['1', '2', '3']) await moto.createRole(`Mfa${n}`, { trust: [alice.arn] });
+  for (const n of ['1', '2']) await moto.createRole(`Other${n}`, { trust: [alice.arn] });
   await moto.enableAuth();
   sandbox = createSandbox();
   sandbox.writeCredentials(
@@ -55,7 +58,8 @@ beforeAll(async () => {
   sandbox.writeConfig(
     ACCOUNTS.map((n) => role(`acct-${n}`, `Acct${n}`)).join('') +
       role('locked', 'Locked') +
-      ['1', '2', '3'].map((n) => role(`mfa-${n}`, `Mfa${n}`, `mfa_serial = ${SERIAL}\n`)).join(''),
+      ['1', '2', '3'].map((n) => role(`mfa-${n}`, `Mfa${n}`, `mfa_serial = ${SERIAL}\n`)).join('') +
+      ['1', '2'].map((n) => role(`other-${n}`, `Other${n}`, `mfa_serial = ${OTHER_SERIAL}\n`)).join(''),
   );
   sandbox.writeFile('who-am-i.py', WHO_AM_I);
   env = { ...sandbox.env(moto), USER: 'tester' };
@@ -259,23 +263,66 @@ describe('signals', () => {
 });
 
 describe('MFA', () => {
+  // moto accepts the credentials its GetSessionToken returns only while authentication is off.
+  beforeAll(() => moto.disableAuth());
+  afterAll(() => moto.enableAuth());
+
+  async function freshStart(): Promise<void> {
+    expect((await runAwsrole(['cache', 'clear'], { env })).code).toBe(0);
+    await moto.startRecording();
+  }
+
+  async function stsActions(): Promise<string[]> {
+    return (await moto.recordedStsActions()).map((call) => call.action);
+  }
+
   it('profiles sharing an mfa_serial ask for one code, through one MFA session', async () => {
-    // moto accepts the credentials its GetSessionToken returns only while authentication is off.
-    await moto.disableAuth();
+    await freshStart();
+    const asked = join(sandbox.home, 'mfa-asked');
+    const otp = sandbox.writeFile('bin/otp', `#!/bin/sh\necho asked >> '${asked}'\necho 123456\n`, 0o755);
+    const result = await runAwsrole(['run', '--profiles', 'mfa-*', '--parallel', '3', '--mfa-command', otp, '--', 'true'], { env, timeoutMs: 60_000 });
+    expect(result.stderr).toContain('3 profiles: 3 succeeded\n');
+    expect(result.code).toBe(0);
+    expect(readFileSync(asked, 'utf8')).toBe('asked\n');
+    const calls = await stsActions();
+    expect(calls.filter((action) => action === 'GetSessionToken')).toHaveLength(1);
+    expect(calls.filter((action) => action === 'AssumeRole')).toHaveLength(3);
+  }, 90_000);
+
+  it('at a terminal, the prompt comes once for them all', async () => {
+    await freshStart();
+    const dir = join(sandbox.home, 'mfa-pane');
+    const pane = await startPane({ shell: 'bash', env, dir, rc: [] });
+    const status = join(dir, 'status');
     try {
-      const asked = join(sandbox.home, 'mfa-asked');
-      const otp = sandbox.writeFile('bin/otp', `#!/bin/sh\necho asked >> '${asked}'\necho 123456\n`, 0o755);
-      await moto.startRecording();
-      const result = await runAwsrole(['run', '--profiles', 'mfa-*', '--parallel', '3', '--mfa-command', otp, '--', 'true'], { env, timeoutMs: 60_000 });
-      expect(result.stderr).toContain('3 profiles: 3 succeeded\n');
-      expect(result.code).toBe(0);
-      expect(readFileSync(asked, 'utf8')).toBe('asked\n');
-      const calls = (await moto.recordedStsActions()).map((call) => call.action);
-      expect(calls.filter((action) => action === 'GetSessionToken')).toHaveLength(1);
-      expect(calls.filter((action) => action === 'AssumeRole')).toHaveLength(3);
+      pane.type(`awsrole run --profiles 'mfa-*' --parallel 3 -- true > ${shellQuote(join(dir, 'out'))} 2> ${shellQuote(join(dir, 'err'))}; echo $? > ${shellQuote(status)}`);
+      pane.send('Enter');
+      await pane.waitForScreen(`Enter MFA code for ${SERIAL}:`, 30_000);
+      pane.type('135791');
+      pane.send('Enter');
+      await waitFor(() => existsSync(status) && readFileSync(status, 'utf8').trim() !== '', 60_000);
+      expect(readFileSync(status, 'utf8').trim()).toBe('0');
+      expect(pane.screen().split('Enter MFA code').length - 1).toBe(1);
+      expect(readFileSync(join(dir, 'err'), 'utf8')).toContain('3 profiles: 3 succeeded\n');
+      expect((await stsActions()).filter((action) => action === 'GetSessionToken')).toHaveLength(1);
     } finally {
-      await moto.enableAuth();
+      pane.kill();
     }
+  }, 120_000);
+
+  it('codes for different devices are asked one after the other, never two at once', async () => {
+    await freshStart();
+    const log = join(sandbox.home, 'mfa-turns');
+    // Notes a second ask that starts while one is still going.
+    const otp = sandbox.writeFile(
+      'bin/otp-slow',
+      `#!/bin/sh\nmkdir '${log}.asking' 2>/dev/null || echo overlap >> '${log}'\necho asked >> '${log}'\nsleep 1\nrmdir '${log}.asking'\necho 123456\n`,
+      0o755,
+    );
+    const result = await runAwsrole(['run', '--profiles', 'mfa-1,other-1', '--parallel', '2', '--mfa-command', otp, '--', 'true'], { env, timeoutMs: 60_000 });
+    expect(result.code).toBe(0);
+    expect(readFileSync(log, 'utf8')).toBe('asked\nasked\n');
+    expect((await stsActions()).filter((action) => action === 'GetSessionToken')).toHaveLength(2);
   }, 90_000);
 });
 
