@@ -16,7 +16,7 @@ import { runPlan, type Effects } from '../run/run-plan.js';
 import type { Session } from '../run/credentials.js';
 import { runChild } from '../many/child.js';
 import { outcomeRecord, overallExitCode, succeeded, type ErrorInfo, type Outcome } from '../many/outcome.js';
-import { createOutput, type OutputMode } from '../many/output.js';
+import { createOutput, type Captured, type OutputMode } from '../many/output.js';
 import { forEachLimited } from '../many/pool.js';
 import { parseProfileFile, selectProfiles, splitProfileList } from '../many/select.js';
 import { summaryTable } from '../many/summary.js';
@@ -33,7 +33,7 @@ export interface RunOptions extends CredentialOptions {
   quiet?: boolean;
 }
 
-export const DEFAULT_PARALLEL = 4;
+const DEFAULT_PARALLEL = 4;
 
 export async function runInProfiles(commandLine: string[], options: RunOptions, context: CommandContext): Promise<number> {
   const [command, args] = commandOf(commandLine);
@@ -42,63 +42,72 @@ export async function runInProfiles(commandLine: string[], options: RunOptions, 
   context.debug(`run: ${profiles.length} profile(s), ${parallel} at a time: ${profiles.join(', ')}`);
 
   const outcomes = new Map<string, Outcome>();
-  const writeRecord = (outcome: Outcome, captured?: Parameters<typeof outcomeRecord>[1]) => {
-    if (options.json) context.stdout.write(`${JSON.stringify(outcomeRecord(outcome, captured))}\n`);
-  };
-  const failed = (outcome: Outcome) => {
+  /** Keeps a profile's outcome and prints its --json record; true when nothing more is to start (--fail-fast). */
+  const settle = (outcome: Outcome, captured?: Captured): boolean => {
     outcomes.set(outcome.profile, outcome);
-    return !succeeded(outcome);
+    if (options.json) context.stdout.write(`${JSON.stringify(outcomeRecord(outcome, captured))}\n`);
+    return options.failFast === true && !succeeded(outcome);
   };
 
-  // 1. Credentials for every profile, before any command runs: prompts come first, alone.
-  const sessions = new Map<string, Session>();
-  let stop = false;
-  const effects = runEffects(options, context);
-  await forEachLimited(
-    profiles,
-    parallel,
-    async (profile) => {
-      try {
-        sessions.set(profile, await runPlan(planFor(profile, options, context), effects));
-      } catch (error) {
-        const outcome: Outcome = { kind: 'no-credentials', profile, error: errorInfo(error) };
-        failed(outcome);
-        if (!options.json) {
-          context.stderr.write(`awsrole: no credentials for ${forPeople(profile)}: ${outcome.error.message}\n`);
-          if (outcome.error.hint) context.stderr.write(`  hint: ${outcome.error.hint}\n`);
-        }
-        writeRecord(outcome);
-        if (options.failFast) stop = true;
-      }
-    },
-    () => stop,
-  );
+  // 1. Credentials for every profile before any command runs, so that prompts come first, alone.
+  const { sessions, stopped } = await obtainEvery(profiles, parallel, options, context, settle);
+  // 2. The command in each profile that has them.
+  const interruptedBy = stopped
+    ? undefined
+    : await runCommands(profiles.filter((profile) => sessions.has(profile)), {
+        command,
+        args,
+        parallel,
+        mode: options.json ? 'json' : options.group ? 'group' : 'prefix',
+        profiles,
+        sessions,
+        context,
+        // stdin goes to the command only when there is exactly one to give it to.
+        inheritStdin: profiles.length === 1 && options.fromFile !== '-',
+        settle,
+      });
 
-  // 2. The command in each profile that has credentials.
-  const interruptedBy = stop ? undefined : await runCommands(profiles.filter((profile) => sessions.has(profile)), {
-    command,
-    args,
-    parallel,
-    mode: options.json ? 'json' : options.group ? 'group' : 'prefix',
-    profiles,
-    sessions,
-    context,
-    // stdin goes to the command only when there is exactly one to give it to.
-    inheritStdin: profiles.length === 1 && options.fromFile !== '-',
-    onEnd(outcome, captured) {
-      writeRecord(outcome, captured);
-      return failed(outcome) && options.failFast === true;
-    },
+  const all = profiles.map((profile) => {
+    const outcome = outcomes.get(profile);
+    if (outcome) return outcome;
+    const notRun: Outcome = { kind: 'not-run', profile, because: interruptedBy ? 'interrupted' : 'fail-fast' };
+    settle(notRun);
+    return notRun;
   });
-
-  const all = profiles.map(
-    (profile): Outcome => outcomes.get(profile) ?? { kind: 'not-run', profile, because: interruptedBy ? 'interrupted' : 'fail-fast' },
-  );
-  for (const outcome of all) if (outcome.kind === 'not-run') writeRecord(outcome);
   if (!options.json && !(options.quiet && all.every(succeeded))) {
     context.stderr.write(summaryTable(all, useColour(context.stderr, context.env)));
   }
   return overallExitCode(all, interruptedBy);
+}
+
+/**
+ * Every profile's credentials, `parallel` at a time, through one set of effects (one STS client,
+ * one cache). A profile whose credentials cannot be had is settled as such and said at once.
+ */
+async function obtainEvery(
+  profiles: string[],
+  parallel: number,
+  options: RunOptions,
+  context: CommandContext,
+  settle: (outcome: Outcome) => boolean,
+): Promise<{ sessions: Map<string, Session>; stopped: boolean }> {
+  const sessions = new Map<string, Session>();
+  let stopped = false;
+  const effects = runEffects(options, context);
+  const obtain = async (profile: string): Promise<void> => {
+    try {
+      sessions.set(profile, await runPlan(planFor(profile, options, context), effects));
+    } catch (error) {
+      const outcome = { kind: 'no-credentials', profile, error: errorInfo(error) } as const;
+      if (!options.json) {
+        context.stderr.write(`awsrole: no credentials for ${forPeople(profile)}: ${outcome.error.message}\n`);
+        if (outcome.error.hint) context.stderr.write(`  hint: ${outcome.error.hint}\n`);
+      }
+      if (settle(outcome)) stopped = true;
+    }
+  };
+  await forEachLimited(profiles, parallel, obtain, () => stopped);
+  return { sessions, stopped };
 }
 
 interface CommandsRun {
@@ -111,7 +120,7 @@ interface CommandsRun {
   context: CommandContext;
   inheritStdin: boolean;
   /** After each command; true stops starting new ones (--fail-fast). */
-  onEnd(outcome: Outcome, captured: { stdout?: string; stderr?: string; truncated: boolean }): boolean;
+  settle(outcome: Outcome, captured: Captured): boolean;
 }
 
 /** Runs the commands; resolves once all started have ended, with the signal that interrupted them, if one did. */
@@ -153,7 +162,7 @@ async function runCommands(ready: string[], run: CommandsRun): Promise<NodeJS.Si
         };
         const firstErrorLine = end.startError ?? captured.firstErrorLine;
         if (firstErrorLine !== undefined) outcome.firstErrorLine = firstErrorLine;
-        if (run.onEnd(outcome, captured)) stop = true;
+        if (run.settle(outcome, captured)) stop = true;
       },
       () => stop || interruptedBy !== undefined,
     );
