@@ -50,7 +50,8 @@ export async function runInProfiles(commandLine: string[], options: RunOptions, 
   };
 
   // 1. Credentials for every profile before any command runs, so that prompts come first, alone.
-  const { sessions, stopped } = await obtainEvery(profiles, parallel, options, context, settle);
+  const credentials = profileCredentials(options, context);
+  const { sessions, stopped } = await obtainEvery(profiles, parallel, credentials, settle);
   // 2. The command in each profile that has them.
   const interruptedBy = stopped
     ? undefined
@@ -61,6 +62,7 @@ export async function runInProfiles(commandLine: string[], options: RunOptions, 
         mode: options.json ? 'json' : options.group ? 'group' : 'prefix',
         profiles,
         sessions,
+        credentials,
         context,
         // stdin goes to the command only when there is exactly one to give it to.
         inheritStdin: profiles.length === 1 && options.fromFile !== '-',
@@ -80,30 +82,49 @@ export async function runInProfiles(commandLine: string[], options: RunOptions, 
   return overallExitCode(all, interruptedBy);
 }
 
-/**
- * Every profile's credentials, `parallel` at a time, through one set of effects (one STS client,
- * one cache). A profile whose credentials cannot be had is settled as such and said at once.
- */
-async function obtainEvery(
-  profiles: string[],
-  parallel: number,
-  options: RunOptions,
-  context: CommandContext,
-  settle: (outcome: Outcome) => boolean,
-): Promise<{ sessions: Map<string, Session>; stopped: boolean }> {
-  const sessions = new Map<string, Session>();
-  let stopped = false;
+/** Where each profile's credentials come from: one set of effects (one STS client, one cache) for all. */
+interface ProfileCredentials {
+  /** The profile's session, cache first; throws as runPlan does. */
+  obtain(profile: string): Promise<Session>;
+  /** Whether a session obtained earlier still has more than --min-ttl left. */
+  stillGood(session: Session): boolean;
+  /** The outcome of a profile whose credentials could not be had, said on stderr at once (unless --json). */
+  failed(profile: string, error: unknown): Outcome;
+}
+
+function profileCredentials(options: RunOptions, context: CommandContext): ProfileCredentials {
   const effects = runEffects(options, context);
-  const obtain = async (profile: string): Promise<void> => {
-    try {
-      sessions.set(profile, await runPlan(planFor(profile, options, context), effects));
-    } catch (error) {
+  return {
+    obtain: (profile) => runPlan(planFor(profile, options, context), effects),
+    stillGood(session) {
+      const expiration = session.credentials.expiration;
+      return !expiration || expiration.getTime() - effects.now().getTime() > effects.minTtlSeconds * 1000;
+    },
+    failed(profile, error) {
       const outcome = { kind: 'no-credentials', profile, error: errorInfo(error) } as const;
       if (!options.json) {
         context.stderr.write(`awsrole: no credentials for ${forPeople(profile)}: ${outcome.error.message}\n`);
         if (outcome.error.hint) context.stderr.write(`  hint: ${outcome.error.hint}\n`);
       }
-      if (settle(outcome)) stopped = true;
+      return outcome;
+    },
+  };
+}
+
+/** Every profile's credentials, `parallel` at a time. */
+async function obtainEvery(
+  profiles: string[],
+  parallel: number,
+  credentials: ProfileCredentials,
+  settle: (outcome: Outcome) => boolean,
+): Promise<{ sessions: Map<string, Session>; stopped: boolean }> {
+  const sessions = new Map<string, Session>();
+  let stopped = false;
+  const obtain = async (profile: string): Promise<void> => {
+    try {
+      sessions.set(profile, await credentials.obtain(profile));
+    } catch (error) {
+      if (settle(credentials.failed(profile, error))) stopped = true;
     }
   };
   await forEachLimited(profiles, parallel, obtain, () => stopped);
@@ -117,10 +138,11 @@ interface CommandsRun {
   mode: OutputMode;
   profiles: string[];
   sessions: Map<string, Session>;
+  credentials: ProfileCredentials;
   context: CommandContext;
   inheritStdin: boolean;
-  /** After each command; true stops starting new ones (--fail-fast). */
-  settle(outcome: Outcome, captured: Captured): boolean;
+  /** After each profile; true stops starting new ones (--fail-fast). */
+  settle(outcome: Outcome, captured?: Captured): boolean;
 }
 
 /** Runs the commands; resolves once all started have ended, with the signal that interrupted them, if one did. */
@@ -147,7 +169,18 @@ async function runCommands(ready: string[], run: CommandsRun): Promise<NodeJS.Si
       ready,
       run.parallel,
       async (profile) => {
-        const env = childEnvironment(context.env, sessionVariables(run.sessions.get(profile)!));
+        let session = run.sessions.get(profile)!;
+        if (!run.credentials.stillGood(session)) {
+          // A long run, few at a time: what was obtained at the start may be about to expire.
+          context.debug(`run: the credentials of ${profile} expire within --min-ttl: obtaining them again`);
+          try {
+            session = await run.credentials.obtain(profile);
+          } catch (error) {
+            if (run.settle(run.credentials.failed(profile, error))) stop = true;
+            return;
+          }
+        }
+        const env = childEnvironment(context.env, sessionVariables(session));
         context.debug(`run: starting ${run.command} in ${profile}`);
         const sink = sinkFor(profile);
         const end = await runChild(run.command, run.args, env, { inheritStdin: run.inheritStdin, sink, forwarding });

@@ -159,6 +159,22 @@ describe('failures', () => {
     expect(fast.code).toBe(1);
   });
 
+  it('credentials that would expire before their command starts are obtained again first', async () => {
+    await moto.startRecording();
+    // 15-minute sessions, renewed when 895 s or less remain: acct-07's, obtained at the start,
+    // have less than that left once acct-06's command has slept 6 s.
+    const result = await runAwsrole(
+      ['run', '--profiles', 'acct-06,acct-07', '--parallel', '1', '--duration', '900', '--min-ttl', '895', '--', 'sh', '-c', 'sleep 6; echo "$AWS_CREDENTIAL_EXPIRATION"'],
+      { env, timeoutMs: 60_000 },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const assumed = (await moto.recordedStsActions()).filter((call) => call.action === 'AssumeRole').map((call) => call.params.RoleArn?.split('/').pop());
+    expect(assumed.filter((role) => role === 'Acct07')).toHaveLength(2);
+    const expiry = Object.fromEntries(prefixed(result.stdout).map(([profile, text]) => [profile, Date.parse(text)]));
+    // The command got the new session: it expires at least the 6 s of acct-06's command later.
+    expect(expiry['acct-07']! - expiry['acct-06']!).toBeGreaterThanOrEqual(5000);
+  }, 90_000);
+
   it('a command that does not exist is 127 in every profile', async () => {
     const result = await runAwsrole(['run', '--profiles', 's1,s2', '--', 'no-such-command-here'], { env });
     expect(result.stderr).toMatch(/^s1 +127 +\S+ +command not found: no-such-command-here$/m);
