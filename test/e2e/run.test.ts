@@ -175,6 +175,15 @@ describe('failures', () => {
     expect(expiry['acct-07']! - expiry['acct-06']!).toBeGreaterThanOrEqual(5000);
   }, 90_000);
 
+  it('--quiet leaves the summary out when everything succeeded, and keeps it when not', async () => {
+    const ok = await runAwsrole(['run', '--profiles', 's1,s2', '--quiet', '--', 'true'], { env });
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    const failing = await runAwsrole(['run', '--profiles', 's1,s2', '--quiet', '--', 'false'], { env });
+    expect(failing.stderr).toContain('2 profiles: 0 succeeded, 2 failed\n');
+    expect(failing.code).toBe(1);
+  });
+
   it('a command that does not exist is 127 in every profile', async () => {
     const result = await runAwsrole(['run', '--profiles', 's1,s2', '--', 'no-such-command-here'], { env });
     expect(result.stderr).toMatch(/^s1 +127 +\S+ +command not found: no-such-command-here$/m);
@@ -340,6 +349,29 @@ describe('MFA', () => {
     expect(readFileSync(log, 'utf8')).toBe('asked\nasked\n');
     expect((await stsActions()).filter((action) => action === 'GetSessionToken')).toHaveLength(2);
   }, 90_000);
+});
+
+describe('colour', () => {
+  const ESC = '\x1b';
+
+  it('colours the names on a terminal, and only there', async () => {
+    const dir = join(sandbox.home, `colour-${++runs}`);
+    const pane = await startPane({ shell: 'bash', env, dir, rc: [] });
+    try {
+      pane.send('awsrole run --profiles s1,s2 -- echo hi', 'Enter');
+      await pane.waitForScreen(/^2 profiles: 2 succeeded/m, 30_000);
+      const screen = pane.screen({ escapes: true });
+      expect(screen).toContain(`${ESC}[36ms1`);
+      expect(screen).toContain(`${ESC}[1mPROFILE`);
+      expect(pane.screen()).toMatch(/^s1 \| hi$/m);
+      // Piped: the same run without a single escape.
+      const piped = await pane.run('awsrole run --profiles s1,s2 -- echo hi 2>&1 | cat');
+      expect(piped).toContain('s1 | hi\n');
+      expect(piped).not.toContain(ESC);
+    } finally {
+      pane.kill();
+    }
+  }, 60_000);
 });
 
 describe('completion', () => {
