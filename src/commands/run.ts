@@ -212,13 +212,14 @@ function runEffects(options: RunOptions, context: CommandContext): Effects {
   const effects = effectsFor({ ...options, quiet: true }, context);
   // Profiles sharing an mfa_serial wait on its MFA session's cache lock while the first asks
   // (run-plan.ts), so a code is asked once per device; different devices are asked in turn.
+  const ask = effects.mfaCode;
   let turn: Promise<unknown> = Promise.resolve();
-  const askedInTurn: Effects['mfaCode'] = (request) => {
-    const asking = turn.then(() => effects.mfaCode(request));
+  effects.mfaCode = (request) => {
+    const asking = turn.then(() => ask(request));
     turn = asking.catch(() => undefined);
     return asking;
   };
-  return { ...effects, mfaCode: askedInTurn };
+  return effects;
 }
 
 function commandOf(commandLine: string[]): [string, string[]] {
