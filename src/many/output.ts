@@ -3,7 +3,7 @@
  * stdout and its stderr to awsrole's stderr (so `2>/dev/null` still means what it says), in one
  * of three ways:
  * - `prefix` (the default): line by line as it comes, each line behind the profile's name,
- *   aligned (and coloured on a terminal). A line is written with one write, so lines of commands
+ *   aligned (and coloured on a terminal). Only whole lines are written, so lines of commands
  *   running at once alternate but never mix.
  * - `group`: each command's output is held until it ends, then written whole under a
  *   `==> profile <==` header on stdout, in the order it was written (stdout and stderr alike).
@@ -76,8 +76,10 @@ export function createOutput(options: OutputOptions): (profile: string) => Profi
         stderr: Buffer.from(`${label(profile, options.colourStderr)(padded)} | `),
       };
       const splitters = { stdout: new LineSplitter(), stderr: new LineSplitter() };
+      // The lines of one chunk in one write: awsrole is the only writer of its streams, so a
+      // write of whole lines never ends mid-line, and one system call per line would be slow.
       const emit = (name: 'stdout' | 'stderr', lines: Buffer[]) => {
-        for (const line of lines) options[name].write(Buffer.concat([prefixes[name], line]));
+        if (lines.length > 0) options[name].write(Buffer.concat(lines.flatMap((line) => [prefixes[name], line])));
       };
       return {
         stdout: (chunk) => emit('stdout', splitters.stdout.push(chunk)),

@@ -14,7 +14,7 @@ function output(mode: OutputMode, colour = false) {
 }
 
 describe('prefixed output', () => {
-  it('writes each whole line in one write, behind the aligned profile name, on the stream it came on', () => {
+  it('writes only whole lines, each behind the aligned profile name, on the stream it came on', () => {
     const { writes, sinkFor } = output('prefix');
     const a = sinkFor('a');
     const b = sinkFor('prod-b');
@@ -26,7 +26,7 @@ describe('prefixed output', () => {
     expect(b.end().firstErrorLine).toBeUndefined();
     expect(a.end().firstErrorLine).toBe('oops: it broke');
     expect(writes.stdout).toEqual(['prod-b | one\n', 'a      | hello\n', 'prod-b | two\n']);
-    expect(writes.stderr).toEqual(['a      | \n', 'a      |   oops: it broke\n']);
+    expect(writes.stderr).toEqual(['a      | \na      |   oops: it broke\n']);
   });
 
   it('colours the name only on a terminal', () => {
