@@ -287,6 +287,29 @@ describe('signals', () => {
   });
 });
 
+describe('Ctrl-C at a terminal', () => {
+  it('stops every running command once, starts no more, and prints the summary', async () => {
+    const dir = join(sandbox.home, `ctrl-c-${++runs}`);
+    const script = sandbox.writeFile(join(`ctrl-c-${runs}`, 'counter.cjs'), COUNTER);
+    const pane = await startPane({ shell: 'bash', env, dir: join(dir, 'pane'), rc: [] });
+    const status = join(dir, 'status');
+    try {
+      pane.type(`awsrole run --profiles s1,s2,s3 --parallel 2 -- ${shellQuote(process.execPath)} ${shellQuote(script)} ${shellQuote(dir)}; echo $? > ${shellQuote(status)}`);
+      pane.send('Enter');
+      await waitFor(() => existsSync(join(dir, 'ready-s1')) && existsSync(join(dir, 'ready-s2')), 15_000);
+      pane.send('C-c');
+      await waitFor(() => existsSync(status) && readFileSync(status, 'utf8').trim() !== '', 15_000);
+      expect(readFileSync(status, 'utf8').trim()).toBe('130');
+      expect(readFileSync(join(dir, 'marks-s1'), 'utf8')).toBe('SIGINT\n');
+      expect(readFileSync(join(dir, 'marks-s2'), 'utf8')).toBe('SIGINT\n');
+      expect(existsSync(join(dir, 'ready-s3'))).toBe(false);
+      expect(pane.screen()).toMatch(/^s3 +- +- +not run \(interrupted\)$/m);
+    } finally {
+      pane.kill();
+    }
+  }, 60_000);
+});
+
 describe('MFA', () => {
   // moto accepts the credentials its GetSessionToken returns only while authentication is off.
   beforeAll(() => moto.disableAuth());
