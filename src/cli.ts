@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import type { CommandContext, CredentialOptions } from './commands/context.js';
+import type { RunOptions } from './commands/run.js';
 import { processEnv, type Env } from './environment/env.js';
 import { forPeople, LINE_LIMIT } from './output/for-people.js';
 import { reportError } from './errors/report-error.js';
@@ -140,6 +141,29 @@ withCredentialOptions(program.command('exec'))
     const { execCommand } = await import('./commands/exec.js');
     const minTtlFromUser = command.getOptionValueSource('minTtl') === 'cli';
     process.exitCode = await execCommand(profile, commandLine, { ...options, minTtlFromUser }, context(options));
+  });
+
+withCredentialOptions(program.command('run'))
+  .description('run one command in many profiles, in parallel, its output prefixed with the profile, then a summary (--json: one JSON line per profile instead)')
+  .argument('[command...]', 'the command and its arguments (after --)')
+  .option('--profiles <list>', "profile names and globs, comma-separated: 'prod-*,audit'")
+  .option('--from-file <file>', 'more names and globs, one a line (# comments); - reads stdin')
+  .option('--parallel <n>', 'how many commands (and credential requests) at a time (default: 4)')
+  .option('--group', "hold each profile's output and print it whole when its command ends, under a header")
+  .option('--fail-fast', 'start nothing more once one profile fails (running commands finish)')
+  .passThroughOptions()
+  .addHelpText(
+    'after',
+    examples(
+      "awsrole run --profiles 'prod-*,audit' -- aws sts get-caller-identity",
+      "awsrole run --profiles 'acct-*' --parallel 8 -- aws s3 ls",
+      "awsrole run --from-file accounts.txt --group -- aws ec2 describe-vpcs --output table",
+      "awsrole run --profiles 'prod-*' --json -- aws iam list-roles | jq -r 'select(.exitCode != 0) | .profile'",
+    ),
+  )
+  .action(async (commandLine: string[], options: RunOptions & CommonOptions) => {
+    const { runInProfiles } = await import('./commands/run.js');
+    process.exitCode = await runInProfiles(commandLine, options, context(options));
   });
 
 withCredentialOptions(program.command('serve'))

@@ -39,6 +39,8 @@ export function runCompletion(program: Command, args: readonly string[], env: En
   const completion = completeWord(commandShape(program), words, current, {
     profiles: () => [...(readConfig()?.profiles.keys() ?? [])].sort(),
     optionValues: (option) => {
+      // `run --profiles`: a name (a glob or a comma list is the user's to type).
+      if (option === '--profiles') return [...(readConfig()?.profiles.keys() ?? [])].sort();
       if (option === '--format') return FORMAT_NAMES;
       if (option === '--region') return regionsInConfig(readConfig());
       if (option === '--from-organization') return [...(readConfig()?.profiles.keys() ?? [])].sort();

@@ -52,8 +52,10 @@ export interface ForwardingOptions {
 export interface SignalForwarding {
   /** The first signal that arrived before there was a command to forward it to. */
   readonly interruptedBy: ForwardedSignal | undefined;
-  /** From now on, signals are forwarded to this process (when the rule says so). */
+  /** From now on, signals are forwarded to this process too (when the rule says so, for each one). */
   forwardTo(pid: number): void;
+  /** Stops forwarding to this process (it has exited: its pid may be reused). */
+  forget(pid: number): void;
   /** Removes the handlers and ends the witness. */
   stop(): void;
   /**
@@ -76,7 +78,8 @@ const BATCH_WINDOW_MS = 30;
 export function startSignalForwarding(options: ForwardingOptions = {}): SignalForwarding {
   const deliver = options.deliver ?? sendSignal;
   let interruptedBy: ForwardedSignal | undefined;
-  let target: number | undefined;
+  // Usually one (exec's command, a helper); `run` has one per profile running.
+  const targets = new Set<number>();
   let batch: Set<ForwardedSignal> | undefined;
   const credited = new Set<number>();
   const stdinIsTerminal = isatty(0);
@@ -84,24 +87,26 @@ export function startSignalForwarding(options: ForwardingOptions = {}): SignalFo
   const decide = (): void => {
     const signals = batch ?? new Set<ForwardedSignal>();
     batch = undefined;
-    if (target === undefined) return;
+    if (targets.size === 0) return;
     const seen = witness?.groupSignals();
     const ours = readProcessFacts('self');
-    const child = readProcessFacts(target);
+    const children = [...targets].map((pid) => ({ pid, facts: readProcessFacts(pid) }));
     for (const name of signals) {
       const signal = constants.signals[name];
       const toGroup = credited.delete(signal) || seen?.has(signal) || (seen ? false : undefined);
-      const facts: ForwardingFacts = {
-        signal,
-        toGroup,
-        child: child && ours && {
-          inOurGroup: child.pgrp === ours.pgrp,
-          hasSignal: child.pending.has(signal),
-          ending: child.state === 'Z' || child.state === 'X' || child.pending.has(constants.signals.SIGKILL),
-        },
-        stdinIsTerminal,
-      };
-      if (shouldForward(facts)) deliver(target, name);
+      for (const { pid, facts: child } of children) {
+        const facts: ForwardingFacts = {
+          signal,
+          toGroup,
+          child: child && ours && {
+            inOurGroup: child.pgrp === ours.pgrp,
+            hasSignal: child.pending.has(signal),
+            ending: child.state === 'Z' || child.state === 'X' || child.pending.has(constants.signals.SIGKILL),
+          },
+          stdinIsTerminal,
+        };
+        if (shouldForward(facts)) deliver(pid, name);
+      }
     }
     if (seen && seen.size > 0) {
       for (const signal of seen) if (!signals.has(signalName(signal))) credited.add(signal);
@@ -111,7 +116,7 @@ export function startSignalForwarding(options: ForwardingOptions = {}): SignalFo
   };
   const onSignal = (name: NodeJS.Signals): void => {
     const signal = name as ForwardedSignal;
-    if (target === undefined) {
+    if (targets.size === 0) {
       interruptedBy ??= signal;
       return;
     }
@@ -132,12 +137,15 @@ export function startSignalForwarding(options: ForwardingOptions = {}): SignalFo
       return interruptedBy;
     },
     forwardTo(pid) {
-      target = pid;
+      targets.add(pid);
+    },
+    forget(pid) {
+      targets.delete(pid);
     },
     stop() {
       for (const name of FORWARDED_SIGNALS) process.off(name, onSignal);
       witness?.stop();
-      target = undefined;
+      targets.clear();
     },
     ready: witness?.ready ?? Promise.resolve(),
   };
