@@ -1,3 +1,21 @@
+// Decision (issue 14, item 5): keep this client; do not switch to @aws-sdk/credential-provider-http
+// (3.972.88, installed with @aws-sdk/client-sts). From its source (dist-es/fromHttp/*.js) against
+// the tests that pin this module:
+// - Timing is not botocore's: 1 s per attempt and 1 + 3 retries (botocore, and these tests: 2 s,
+//   3 attempts, 1 s apart — faults-sources.test.ts "no answer within 2 s, 3 attempts"), and the
+//   timeout is @smithy/node-http-handler's socket idle timeout, so a dripping answer ("drip")
+//   is not bounded.
+// - The authorization token is checked only for the sequence "\r\n": a lone CR or LF or another
+//   control character is sent on (container.test.ts "a token with another control character:
+//   exit 3, nothing sent"), and a token file's trailing newline is kept, which Node then refuses
+//   as a header value (this module drops trailing line ends, see below).
+// - Both URI variables or both token variables set: console.warn lines on stderr, not ours.
+// - Errors are CredentialsProviderError(String(e)): the exit codes 3/4/5 and the "(n attempts)"
+//   wording these tests pin would have to be recovered from message text.
+// - It reads process.env itself (AWS_CONTAINER_*), not the Env passed to the source.
+// Cost: require('@aws-sdk/credential-provider-http') took ~130 ms here (it loads
+// @smithy/node-http-handler and @aws-sdk/core) against ~20 ms for this module's chunk.
+
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import type { Credentials } from '../run/credentials.js';
