@@ -33,7 +33,9 @@ export type LoginTokenLookup =
   /** There, but not a token botocore could use; `reason` names no secret. */
   | { status: 'unusable'; reason: string }
   /** There, but not readable by this user (a permission problem, not a login problem). */
-  | { status: 'unreadable'; reason: string };
+  | { status: 'unreadable'; reason: string }
+  /** There, but others could have written it (or its directory): a permission problem too. */
+  | { status: 'untrusted'; reason: string };
 
 /** A token is a few kilobytes; a larger file is not one, and is not read into memory. */
 const FILE_MAX_BYTES = 1024 * 1024;
@@ -49,7 +51,7 @@ export function readLoginToken(path: string): LoginTokenLookup {
     const file = readFileWithStats(path, FILE_MAX_BYTES);
     if (!file) return { status: 'missing' };
     const distrust = directoryNotTrusted(dirname(path)) ?? notTrusted(file.stats, 'it');
-    if (distrust) return { status: 'unusable', reason: `${distrust}: it could have been planted` };
+    if (distrust) return { status: 'untrusted', reason: `${distrust}: it could have been planted` };
     text = file.text;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

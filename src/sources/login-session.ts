@@ -26,8 +26,8 @@ export const REFRESH_THRESHOLD_SECONDS = 5 * 60;
  *
  * Exit codes: no token, an unusable one, or one the service no longer refreshes (TOKEN_EXPIRED,
  * USER_CREDENTIALS_CHANGED) → 4 with "run aws login" (as for an SSO login); insufficient
- * permissions and other refusals → 4; no region for the sign-in service, an unreadable or
- * unwritable file → 3; the service out of reach or failing (5xx) → 5.
+ * permissions and other refusals → 4; no region for the sign-in service, a file that cannot be
+ * read or written or that others could have written → 3; the service out of reach or failing (5xx) → 5.
  */
 export async function loginSessionCredentials(step: LoginSessionStep, context: SourceContext): Promise<SourceResult> {
   const threshold = Math.max(REFRESH_THRESHOLD_SECONDS, context.minTtlSeconds ?? 0);
@@ -84,6 +84,9 @@ function loadToken(step: LoginSessionStep): LoginToken {
       throw new LoginRequiredError(`the aws login token of session ${step.session.value} cannot be used: ${lookup.reason} (${path})`, step.profile);
     case 'unreadable':
       throw new ConfigError(`cannot read the aws login token: ${lookup.reason} (${path})`, 'fix its owner or mode (0600, yours)');
+    case 'untrusted':
+      // Logging in again would write into the same directory: the fix is the permissions.
+      throw new ConfigError(`the aws login token is not used: ${lookup.reason} (${path})`, 'make the file and its directory yours and not writable by others (chmod go-w)');
   }
 }
 

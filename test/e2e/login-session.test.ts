@@ -259,12 +259,13 @@ describe('no usable token', () => {
     expect(standIn.requests).toEqual([]);
   });
 
-  it('a token file others can write is not used', async () => {
+  it('a token file others can write is not used: exit 3, the fix is its mode', async () => {
     const { path } = await loginFor(10 * 60);
     chmodSync(path, 0o666);
     const result = await runAwsrole(['export', 'login', '--format', 'json'], { env });
-    expect(result.code).toBe(4);
+    expect(result.code).toBe(3);
     expect(result.stderr).toContain('writable by others');
+    expect(result.stderr).toContain('chmod go-w');
   });
 
   it('AWS_LOGIN_CACHE_DIRECTORY moves the cache', async () => {
