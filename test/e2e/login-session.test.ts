@@ -10,7 +10,7 @@
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runAwsrole, runPython, type RunResult } from '../support/cli.js';
+import { AWSROLE_BIN, runAwsrole, runProgram, runPython, type RunResult } from '../support/cli.js';
 import { pythonExecutable, startMoto, type CallerIdentity, type MotoServer } from '../support/moto.js';
 import { createSandbox, type Sandbox } from '../support/sandbox.js';
 import { BOTOCORE_EC_SHIM, startSigninStandIn, type IssuedCredentials, type SigninStandIn } from '../support/signin-standin.js';
@@ -142,6 +142,18 @@ print(json.dumps([c.access_key, c.secret_key, c.token]))
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toBe(`arn:aws:sts::${moto.accountId}:assumed-role/Admin/via-login`);
     expect(standIn.requests).toEqual([]);
+  });
+
+  it('sources a role chain: use, evaluated in bash, leaves the shell as the role on moto', async () => {
+    await loginFor(10 * 60);
+    const script = `import boto3; print(boto3.client('sts', region_name='us-east-1').get_caller_identity()['Arn'])`;
+    const bash = `eval "$("$NODE" "$AWSROLE" use admin --shell bash)" && "$PYTHON" -c "$SCRIPT"`;
+    const result = await runProgram('bash', ['--norc', '--noprofile', '-c', bash], {
+      env: { ...env, NODE: process.execPath, AWSROLE: AWSROLE_BIN, PYTHON: pythonExecutable(), SCRIPT: script },
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim()).toBe(`arn:aws:sts::${moto.accountId}:assumed-role/Admin/via-login`);
   });
 
   it('explain shows the step: the session, the token file, where a refresh goes', async () => {
