@@ -16,6 +16,13 @@
 // - Its errors are ProviderErrors (and one for a blocked IMDSv1 fallback): exit 4 (IMDS refused) and 5 (unreachable) could only
 //   be told apart by matching message strings.
 // - It reads process.env and the config files itself, not the plan's Env.
+// Tried, not assumed: with this function replaced by an adapter over fromInstanceMetadata (our
+// settings parsing kept, its errors mapped to exit codes as well as their messages allow),
+// instance-metadata.test.ts failed 19 of its 27 source tests. Besides wording, in behaviour: the
+// token request is not retried; an endpoint's path is dropped (/prefix/latest/… becomes
+// /latest/…); a document with an Expiration that is no date is accepted; the role name is not
+// returned, so the cache identity `instance-role:<name>` cannot be formed; a blocked IMDSv1
+// fallback hides whether IMDS refused (4) or did not answer (5).
 // Cost, for the record: require('@smithy/credential-provider-imds') took ~70 ms here against
 // ~20 ms for this module's chunk (median of 5, a loaded 2-core machine).
 
