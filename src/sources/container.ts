@@ -17,8 +17,9 @@
 // as its options, the relative base and timings as the tests set them, errors mapped to exit
 // codes as well as its messages allow), container.test.ts failed 23 of its 41 tests. Besides
 // wording, in behaviour: a token file ending in a newline fails (Node: ERR_INVALID_CHAR in
-// Authorization); an empty token file, or a token with a lone CR, LF or other control character,
-// is sent instead of refused before any request; a missing token file, an ftp:// or unparsable
+// Authorization); a token with a lone CR, LF or other control character is not refused up front
+// (Node's header check fails the request instead), and an empty token file is used as an empty
+// token; a missing token file, an ftp:// or unparsable
 // URI are not told apart from a refusal (exit 3 becomes 4 or 5); an answer that is not JSON is a
 // refusal (4) instead of "not the endpoint" (5).
 // Cost: require('@aws-sdk/credential-provider-http') took ~130 ms here (it loads
