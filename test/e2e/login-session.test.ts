@@ -251,6 +251,31 @@ boto3.Session(profile_name='login').get_credentials().get_frozen_credentials()
     noSecretsIn(result, text);
   });
 
+  it.each<[string, number, { status: number; type?: string; body?: string }, string]>([
+    ['a 5xx', 5, { status: 500, type: 'InternalServerException', body: '{"error":"server_error","message":"try later"}' }, 'the AWS sign-in service failed to refresh'],
+    ['throttling', 4, { status: 429, type: 'TooManyRequestsError', body: '{"error":"INVALID_REQUEST","message":"slow down"}' }, 'is throttling requests'],
+    ['a validation error', 4, { status: 400, type: 'ValidationException', body: '{"error":"INVALID_REQUEST","message":"bad"}' }, 'refused to refresh aws login session'],
+    ['an HTML page', 5, { status: 200, body: '<html><body>captive portal</body></html>' }, 'no usable answer from the AWS sign-in service'],
+    ['a 200 without the token', 5, { status: 200, body: '{"tokenType":"aws_sigv4"}' }, 'no complete tokenOutput'],
+    ['a redirect', 5, { status: 302, body: '' }, 'a redirect'],
+  ])('answered with %s: exit %i', async (_, code, answer, words) => {
+    const { text } = await loginFor(60);
+    standIn.behaviour.override = () => answer;
+    const result = await runAwsrole(['export', 'login', '--format', 'json'], { env });
+    expect(result.code).toBe(code);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(words);
+    noSecretsIn(result, text);
+  });
+
+  it('that cannot reach the sign-in service is exit 5 naming it', async () => {
+    await loginFor(60);
+    const result = await runAwsrole(['export', 'login', '--format', 'json'], { env: { ...env, AWS_ENDPOINT_URL_SIGNIN: 'http://127.0.0.1:1' } });
+    expect(result.code).toBe(5);
+    expect(result.stderr).toContain('cannot reach the AWS sign-in service to refresh aws login session');
+    expect(result.stderr).toContain('http://127.0.0.1:1');
+  });
+
   it('without a region for the sign-in service is exit 3 (a cached token still serves)', async () => {
     await loginFor(60);
     const noEndpoint = { ...env, AWS_ENDPOINT_URL_SIGNIN: '' };
