@@ -48,6 +48,8 @@ function callerOf(step: Step): unknown[] {
       return ['sso', step.startUrl.value, step.accountId.value, step.roleName.value];
     case 'web-identity':
       return ['web-identity', step.roleArn.value, step.tokenFile.value];
+    case 'login-session':
+      return ['login-session', step.session.value];
     case 'assume-role':
       return ['role', step.roleArn.value, step.externalId?.value ?? null];
   }

@@ -57,6 +57,7 @@ const KIND_COLOUR: Record<ProfileKind, keyof Palette> = {
   'web identity': 'magenta',
   sso: 'green',
   'static keys': 'yellow',
+  'login session': 'green',
   process: 'red',
   none: 'dim',
 };

@@ -36,6 +36,8 @@ function headline(step: Step): string {
       return `container (ECS/EKS) credentials endpoint, for profile "${step.profile}"`;
     case 'sso':
       return `SSO role ${step.roleName.value} in account ${step.accountId.value}  [profile "${step.profile}"]`;
+    case 'login-session':
+      return `aws login session ${step.session.value}  [profile "${step.profile}", ${describeSource(step.session.source)}]`;
   }
 }
 
@@ -72,6 +74,16 @@ function details(step: Step): Array<[string, string]> {
         ['sso region', show(step.ssoRegion)],
       ];
       if (step.sessionName) rows.push(['sso session', step.sessionName]);
+      return rows;
+    }
+    case 'login-session': {
+      // The token file holds secrets; its path is what a reader needs to check `aws login` wrote it.
+      const rows: Array<[string, string]> = [['token file', show(step.tokenFile)]];
+      if (step.signin) {
+        rows.push(['refresh via', show(step.signin.endpoint)]);
+      } else {
+        rows.push(['refresh via', '(no region configured: a cached token serves, a refresh needs one)']);
+      }
       return rows;
     }
     case 'assume-role': {

@@ -1,10 +1,11 @@
 import type { Profile } from '../config/types.js';
 
-export type ProfileKind = 'role' | 'credential_source' | 'web identity' | 'sso' | 'static keys' | 'process' | 'none';
+export type ProfileKind = 'role' | 'credential_source' | 'web identity' | 'sso' | 'static keys' | 'login session' | 'process' | 'none';
 
 /**
  * What a profile gets its credentials from, in botocore's order for the profile asked for:
- * assume-role, web identity, SSO, credentials-file keys, credential_process, config-file keys.
+ * assume-role, web identity, SSO, credentials-file keys, login_session (`aws login`),
+ * credential_process, config-file keys.
  */
 export function profileKind(profile: Profile): ProfileKind {
   const has = (key: string) => profile.settings.has(key);
@@ -15,6 +16,7 @@ export function profileKind(profile: Profile): ProfileKind {
   if (profile.settings.get('web_identity_token_file')?.value) return 'web identity';
   if (has('sso_account_id') || has('sso_role_name')) return 'sso';
   if (profile.fromCredentials?.settings.has('aws_access_key_id')) return 'static keys';
+  if (has('login_session')) return 'login session';
   if (has('credential_process')) return 'process';
   if (profile.fromConfig?.settings.has('aws_access_key_id')) return 'static keys';
   return 'none';

@@ -6,6 +6,7 @@ import { didYouMean } from './suggest.js';
 import { defaultSessionName } from './session-name.js';
 import { handOnRegion } from './hand-on-region.js';
 import { resolveRegion, resolveStsTarget } from './sts-target.js';
+import { loginSessionStep } from './login-session.js';
 import { ssoStep, webIdentityFromEnvironment, webIdentityStep, type WebIdentityInputs } from './sources.js';
 import type { AssumeRoleStep, Plan, Planned, SourceStep, StaticKeysStep, Step, StsTarget } from './types.js';
 import { checkExternalId, checkMfaSerial, checkRegion, checkRoleArn, checkSessionName, parseDuration } from './validate.js';
@@ -36,7 +37,7 @@ export function resolvePlan(context: ResolveContext, name: string, options: Reso
   const top = lookUpProfile(context.config, name);
   const stsRegion = resolveRegion(top, context.env, options.region);
   if (stsRegion) checkRegion(name, stsRegion);
-  const resolver = new ChainResolver(context, resolveStsTarget(context.config, top, context.env, stsRegion), options);
+  const resolver = new ChainResolver(context, resolveStsTarget(context.config, top, context.env, stsRegion), options, { top, region: stsRegion });
   const steps = resolver.resolveTop(top);
   const { region, userRegion } = handOnRegion(top, context.env, options.region);
   return region ? { profile: name, steps, region, userRegion } : { profile: name, steps, userRegion };
@@ -59,6 +60,8 @@ class ChainResolver {
     private readonly context: ResolveContext,
     private readonly sts: StsTarget,
     private readonly options: ResolveOptions,
+    /** The profile asked for and its session region: botocore's clients (sign-in too) take theirs. */
+    private readonly session: { top: Profile; region: Planned<string> | undefined },
   ) {}
 
   /**
@@ -200,7 +203,7 @@ class ChainResolver {
 
   /**
    * A profile's own credentials, in botocore's order (its ProfileProviderBuilder): web identity,
-   * SSO, credentials-file keys, credential_process, config-file keys. The environment never
+   * SSO, credentials-file keys, login_session, credential_process, config-file keys. The environment never
    * overrides them: a profile named explicitly switches botocore's environment providers off
    * (`disable_env_vars` in `create_credential_resolver`), and a source profile always does.
    * Keys are never mixed across the two files: the file holding aws_access_key_id must hold the
@@ -213,6 +216,9 @@ class ChainResolver {
     if (isSsoProfile(profile)) return ssoStep(profile, this.context.config);
     const fromCredentialsFile = staticKeysIn(profile.name, profile.fromCredentials);
     if (fromCredentialsFile) return fromCredentialsFile;
+    if (profile.settings.has('login_session')) {
+      return loginSessionStep(profile, this.context.config, this.session.top, this.context.env, this.session.region);
+    }
     const process = profile.settings.get('credential_process');
     if (process) {
       // botocore runs an empty command too, and crashes.

@@ -73,16 +73,25 @@ export function resolveStsTarget(
   };
 }
 
-function configuredEndpoint(config: LoadedConfig, top: Profile, env: Env): Planned<string> | undefined {
+/** A service as botocore's configured-endpoint rules name it: `AWS_ENDPOINT_URL_<ID>` and its key in a `services` section. */
+export interface EndpointService {
+  variable: string;
+  servicesKey: string;
+}
+
+const STS_SERVICE: EndpointService = { variable: 'AWS_ENDPOINT_URL_STS', servicesKey: 'sts' };
+
+/** The endpoint the user configured for a service (see resolveStsTarget for the order), if any. */
+export function configuredEndpoint(config: LoadedConfig, top: Profile, env: Env, service: EndpointService = STS_SERVICE): Planned<string> | undefined {
   if (envFlag(env, 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS') || settingIsTrue(top, 'ignore_configured_endpoint_urls')) {
     return undefined;
   }
-  for (const variable of ['AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL']) {
+  for (const variable of [service.variable, 'AWS_ENDPOINT_URL']) {
     const value = env[variable];
     if (value) return { value, source: { kind: 'env', variable } };
   }
   const servicesName = top.settings.get('services')?.value;
-  const stsBlock = servicesName ? config.services.get(servicesName)?.settings.get('sts') : undefined;
+  const stsBlock = servicesName ? config.services.get(servicesName)?.settings.get(service.servicesKey) : undefined;
   const fromServices = stsBlock?.nested?.get('endpoint_url');
   if (fromServices?.value) return fromSetting(fromServices);
   const own = top.settings.get('endpoint_url');
@@ -90,7 +99,7 @@ function configuredEndpoint(config: LoadedConfig, top: Profile, env: Env): Plann
   return undefined;
 }
 
-function settingIsTrue(profile: Profile, key: string): boolean {
+export function settingIsTrue(profile: Profile, key: string): boolean {
   return profile.settings.get(key)?.value.trim().toLowerCase() === 'true';
 }
 

@@ -101,7 +101,32 @@ export interface SsoStep {
   registrationScopes?: Planned<string>;
 }
 
-export type SourceStep = StaticKeysStep | EnvironmentStep | WebIdentityStep | ProcessStep | InstanceMetadataStep | ContainerStep | SsoStep;
+/**
+ * `login_session` (from `aws login`): the console sign-in's short-lived credentials, cached by the
+ * AWS CLI and refreshed through the sign-in service (botocore's LoginProvider).
+ */
+export interface LoginSessionStep {
+  kind: 'login-session';
+  profile: string;
+  /** The login session's name: the signed-in identity's ARN, as `aws login` writes it. */
+  session: Planned<string>;
+  /** `<login cache directory>/<sha256 hex of the name>.json`. */
+  tokenFile: Planned<string>;
+  /**
+   * Where a refresh goes (CreateOAuth2Token): botocore creates the `signin` client from the
+   * session, so the top profile's region and endpoint settings. Absent when neither a region nor
+   * an endpoint is configured: a cached token still serves, a refresh is a configuration error.
+   */
+  signin?: SigninTarget;
+}
+
+/** The sign-in service's endpoint and the region that picked it. */
+export interface SigninTarget {
+  endpoint: Planned<string>;
+  region?: Planned<string>;
+}
+
+export type SourceStep = StaticKeysStep | EnvironmentStep | WebIdentityStep | ProcessStep | InstanceMetadataStep | ContainerStep | SsoStep | LoginSessionStep;
 
 export type Step = SourceStep | AssumeRoleStep;
 

@@ -51,4 +51,5 @@ export const SOURCE_NAMES: Record<SourceStep['kind'], string> = {
   'instance-metadata': 'the EC2 instance metadata service',
   container: 'the container credentials endpoint',
   sso: 'IAM Identity Center (GetRoleCredentials)',
+  'login-session': 'the aws login session',
 };

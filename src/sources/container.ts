@@ -1,3 +1,30 @@
+// Decision (issue 14, item 5): keep this client; do not switch to @aws-sdk/credential-provider-http
+// (3.972.88, installed with @aws-sdk/client-sts). From its source (dist-es/fromHttp/*.js) against
+// the tests that pin this module:
+// - Timing is not botocore's: 1 s per attempt and 1 + 3 retries (botocore, and these tests: 2 s,
+//   3 attempts, 1 s apart — faults-sources.test.ts "no answer within 2 s, 3 attempts"), and the
+//   timeout is @smithy/node-http-handler's socket idle timeout, so a dripping answer ("drip")
+//   is not bounded.
+// - The authorization token is checked only for the sequence "\r\n": a lone CR or LF or another
+//   control character is sent on (container.test.ts "a token with another control character:
+//   exit 3, nothing sent"), and a token file's trailing newline is kept, which Node then refuses
+//   as a header value (this module drops trailing line ends, see below).
+// - Both URI variables or both token variables set: console.warn lines on stderr, not ours.
+// - Errors are CredentialsProviderError(String(e)): the exit codes 3/4/5 and the "(n attempts)"
+//   wording these tests pin would have to be recovered from message text.
+// - It reads process.env itself (AWS_CONTAINER_*), not the Env passed to the source.
+// Tried, not assumed: with this function replaced by an adapter over fromHttp (variables passed
+// as its options, the relative base and timings as the tests set them, errors mapped to exit
+// codes as well as its messages allow), container.test.ts failed 23 of its 41 tests. Besides
+// wording, in behaviour: a token file ending in a newline fails (Node: ERR_INVALID_CHAR in
+// Authorization); a token with a lone CR, LF or other control character is not refused up front
+// (Node's header check fails the request instead), and an empty token file is used as an empty
+// token; a missing token file, an ftp:// or unparsable
+// URI are not told apart from a refusal (exit 3 becomes 4 or 5); an answer that is not JSON is a
+// refusal (4) instead of "not the endpoint" (5).
+// Cost: require('@aws-sdk/credential-provider-http') took ~130 ms here (it loads
+// @smithy/node-http-handler and @aws-sdk/core) against ~20 ms for this module's chunk.
+
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import type { Credentials } from '../run/credentials.js';

@@ -1,3 +1,12 @@
+// Decision (issue 14, item 5): keep this module. The packages that speak these protocols bring
+// their own HTTP layer (@smithy/node-http-handler's NodeHttpHandler, or the IMDS package's
+// httpRequest), and both bound a request by Node's socket *idle* timeout (plus a connection
+// timeout), not by one deadline for the whole attempt, and neither tells a connect timeout from a
+// read timeout. The tests pin both: faults-sources.test.ts ("stall" and "drip" end within the
+// bound with "no answer within N s"), and instance-metadata.test.ts (a token request that times
+// out once connected falls back to IMDSv1 at once; one that cannot connect stops). The login
+// refresh (src/login/signin-api.ts) uses it for the same reasons.
+
 import { request as httpRequest, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Credentials } from '../run/credentials.js';

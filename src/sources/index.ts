@@ -18,6 +18,9 @@ export function knownIdentity(step: SourceStep, context: SourceContext): string 
       return `web-identity:${step.roleArn.value}`;
     case 'sso':
       return `sso:${step.accountId.value}:${step.roleName.value}:${step.startUrl.value}`;
+    case 'login-session':
+      // The session name is the signed-in identity's ARN: every refresh is the same principal.
+      return `login:${step.session.value}`;
     case 'container': {
       // The task's endpoint names the task role (botocore: the relative URI wins).
       const { AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: relative, AWS_CONTAINER_CREDENTIALS_FULL_URI: full } = context.env;
@@ -30,6 +33,7 @@ export function knownIdentity(step: SourceStep, context: SourceContext): string 
 
 /** Sources whose credentials are a role session: an AssumeRole made with them is role chaining. */
 export function givesRoleSession(step: SourceStep): boolean {
+  if (step.kind === 'login-session') return isRoleSessionArn(step.session.value);
   return step.kind === 'web-identity' || step.kind === 'sso' || step.kind === 'instance-metadata' || step.kind === 'container';
 }
 
@@ -53,5 +57,16 @@ export async function sourceCredentials(step: SourceStep, context: SourceContext
       return (await import('./container.js')).containerCredentials(step, context);
     case 'sso':
       return (await import('./sso.js')).ssoCredentials(step, context);
+    case 'login-session':
+      return (await import('./login-session.js')).loginSessionCredentials(step, context);
   }
+}
+
+/**
+ * `aws login` names the session after the signed-in identity (the `sub` of its ID token): an IAM
+ * user's or root's ARN, or an assumed role's for a console reached through federation. Only the
+ * last gives role-session credentials, with which an AssumeRole is role chaining.
+ */
+function isRoleSessionArn(arn: string): boolean {
+  return /^arn:[^:]+:sts::\d*:assumed-role\//.test(arn);
 }

@@ -1,3 +1,31 @@
+// Decision (issue 14, item 5): keep this client; do not switch to @smithy/credential-provider-imds
+// (4.5.2, already installed as a dependency of @aws-sdk/client-sts). Checked against its source
+// (dist-es/fromInstanceMetadata.js, utils/staticStabilityProvider.js, remoteProvider/*.js) and the
+// tests that pin this module, it would change what users see:
+// - An expired Expiration is rewritten to now + 5–10 minutes (staticStabilityProvider, "static
+//   stability") with a console warning: faults-sources.test.ts "expired: exit 4" would export
+//   stale credentials as good ones.
+// - Its timeout is Node's socket idle timeout (http.request `timeout`), not one deadline per
+//   attempt: a server that drips its answer never times out ("drip: exit 5" within the bound).
+// - It reads neither AWS_METADATA_SERVICE_TIMEOUT nor AWS_METADATA_SERVICE_NUM_ATTEMPTS (1 s,
+//   no retry, fixed), retries no token request ("token answered another status: after every
+//   attempt"), ignores `Code` ("Code other than Success: exit 4"), takes any
+//   AWS_EC2_METADATA_V1_DISABLED value but "false" as true (botocore: "true"), and compares a
+//   timeout's message with "TimeoutError" while it throws "TimeoutError from instance metadata
+//   service", so the hop-limit case is not recognised.
+// - Its errors are ProviderErrors (and one for a blocked IMDSv1 fallback): exit 4 (IMDS refused) and 5 (unreachable) could only
+//   be told apart by matching message strings.
+// - It reads process.env and the config files itself, not the plan's Env.
+// Tried, not assumed: with this function replaced by an adapter over fromInstanceMetadata (our
+// settings parsing kept, its errors mapped to exit codes as well as their messages allow),
+// instance-metadata.test.ts failed 19 of its 27 source tests. Besides wording, in behaviour: the
+// token request is not retried; an endpoint's path is dropped (/prefix/latest/… becomes
+// /latest/…); a document with an Expiration that is no date is accepted; the role name is not
+// returned, so the cache identity `instance-role:<name>` cannot be formed; a blocked IMDSv1
+// fallback hides whether IMDS refused (4) or did not answer (5).
+// Cost, for the record: require('@smithy/credential-provider-imds') took ~70 ms here against
+// ~20 ms for this module's chunk (median of 5, a loaded 2-core machine).
+
 import type { Credentials } from '../run/credentials.js';
 import { envFlag, type Env } from '../environment/env.js';
 import { AwsRefusedError, AwsUnreachableError, ConfigError } from '../errors/errors.js';

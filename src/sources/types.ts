@@ -13,6 +13,10 @@ export interface SourceContext {
   stderr: NodeJS.WritableStream;
   /** Runs a request to AWS with a spinner on a terminal (src/output/spinner.ts); none when absent. */
   spin?: <T>(message: string, work: () => Promise<T>) => Promise<T>;
+  /** Credentials must last more than this (--min-ttl); a source that can renew early does so. */
+  minTtlSeconds?: number;
+  /** A lock shared by awsrole processes (the session cache's), so that concurrent runs renew once; none with --no-cache. */
+  cache?: { withLock<T>(key: string, fn: () => Promise<T>): Promise<T> };
 }
 
 /** What a source produces: credentials, and a stable name of who they are, for cache keys. */

@@ -1,3 +1,20 @@
+// Decision (issue 14, item 5): keep this client for now; only this note is added, because the
+// "ssologin" work (PKCE, logout) is changing src/sso/ at the same time. Evidence:
+// - @aws-sdk/token-providers' fromSso (3.1177.0) writes a refreshed token with
+//   fs.writeFile(JSON.stringify(token, null, 2)) — not atomic, not the AWS CLI's bytes, mode by
+//   umask — where token-cache.test.ts pins botocore's bytes, 0600 and an atomic rename; it reads
+//   the profile from the files itself (not the plan) and has no device or PKCE login.
+// - @aws-sdk/client-sso / client-sso-oidc (as @aws-sdk/nested-clients/sso and /sso-oidc,
+//   installed) speak the same four calls, but with the SDK's retry strategy (3 attempts with
+//   backoff, every call) and idle timeouts, where these calls make one attempt (two for
+//   GetRoleCredentials) each bounded by one deadline, and tell "not IAM Identity Center" answers
+//   (HTML, redirects, empty 200s: exit 5) from refusals (exit 4), as sso.test.ts and
+//   faults-sources.test.ts pin.
+// - Cost on the SSO path: require('@aws-sdk/nested-clients/sso') ~280 ms and /sso-oidc ~230 ms
+//   here (cold, median of 3), against ~40 ms for awsrole's SSO chunk.
+// A switch would be worth revisiting for the OIDC calls only if the SDK's error shapes can be
+// mapped without message matching; that is for whoever owns src/sso/ next.
+
 // The four IAM Identity Center calls awsrole makes, on the wire as the AWS SDKs make them: REST-JSON,
 // unsigned (the bearer token or the client secret is the proof). Plain fetch rather than
 // @aws-sdk/client-sso and client-sso-oidc: four small requests do not need two more SDK packages

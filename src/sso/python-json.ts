@@ -1,14 +1,15 @@
 /**
  * Python's `json.dumps` with its defaults (separators `", "` and `": "`, ensure_ascii=True), for
- * the values the SSO cache holds: strings, numbers, null, lists and objects in the order given
+ * the values the SSO and login caches hold: strings, integers, booleans, null, lists and objects in the order given
  * (pass `sortKeys` for `sort_keys=True`). Cache keys are SHA-1 hashes of such text, so it must be
  * byte for byte what botocore produces; the files themselves are written the same way, so that a
  * file awsrole writes looks like one the AWS CLI wrote.
  */
-export type PythonJson = string | number | null | PythonJson[] | { [key: string]: PythonJson };
+export type PythonJson = string | number | boolean | null | PythonJson[] | { [key: string]: PythonJson };
 
 export function pythonJsonDumps(value: PythonJson, options: { sortKeys?: boolean } = {}): string {
   if (value === null) return 'null';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'string') return pythonJsonString(value);
   if (typeof value === 'number') {
     if (!Number.isSafeInteger(value)) throw new RangeError(`only integers are written, not ${value}`);
