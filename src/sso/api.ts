@@ -7,7 +7,9 @@
 //   GetRoleCredentials        GET  /federation/credentials?role_name=…&account_id=…, header x-amz-sso_bearer_token
 //   RegisterClient            POST /client/register          {clientName, clientType, scopes?}
 //   StartDeviceAuthorization  POST /device_authorization     {clientId, clientSecret, startUrl}
-//   CreateToken               POST /token                    {clientId, clientSecret, grantType, deviceCode | refreshToken}
+//   CreateToken               POST /token                    {clientId, clientSecret, grantType, deviceCode | refreshToken | code+codeVerifier+redirectUri}
+//   (authorization-code flow)  GET  /authorize?response_type=code&client_id&redirect_uri&state&code_challenge_method=S256&scopes&code_challenge
+//                              in the browser; RegisterClient then also sends grantTypes, redirectUris, issuerUrl
 // Errors: HTTP 4xx/5xx, the code in the `x-amzn-errortype` header (`Name:namespace`) or in the body
 // (`code`, `__type`); OIDC errors also carry OAuth's `error` / `error_description`.
 
@@ -213,14 +215,19 @@ export interface IssuedToken {
 
 export interface OidcClient {
   readonly endpoint: string;
-  registerClient(request: { clientName: string; clientType: 'public'; scopes?: string[] }): Promise<RegisteredClient>;
+  /** grantTypes, redirectUris and issuerUrl register a client for the authorization-code flow (PKCE). */
+  registerClient(request: { clientName: string; clientType: 'public'; scopes?: string[]; grantTypes?: string[]; redirectUris?: string[]; issuerUrl?: string }): Promise<RegisteredClient>;
   startDeviceAuthorization(request: { clientId: string; clientSecret: string; startUrl: string }): Promise<DeviceAuthorization>;
   createToken(request: {
     clientId: string;
     clientSecret: string;
-    grantType: 'urn:ietf:params:oauth:grant-type:device_code' | 'refresh_token';
+    grantType: 'urn:ietf:params:oauth:grant-type:device_code' | 'refresh_token' | 'authorization_code';
     deviceCode?: string;
     refreshToken?: string;
+    /** authorization_code: the code from the redirect, the PKCE verifier, and the redirect URI used. */
+    code?: string;
+    codeVerifier?: string;
+    redirectUri?: string;
   }): Promise<IssuedToken>;
 }
 

@@ -2,15 +2,16 @@
 // (portal and OIDC), tokens in the sandbox's ~/.aws/sso/cache. Many processes sharing one login
 // (one refresh between them, or all failing fast), the authorization-code flow with PKCE through
 // a scripted browser, its device-code fallbacks, and logout.
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runAwsrole } from '../support/cli.js';
+import { runAwsrole, runPython, startAwsrole, waitForStderr } from '../support/cli.js';
 import { createSandbox, type Sandbox } from '../support/sandbox.js';
 import { startSsoStandIn, type SsoStandIn } from '../support/sso-standin.js';
 import { tokenCacheKey } from '../../src/sso/token-cache.js';
 
 const START_URL = 'https://my-sso-portal.awsapps.com/start';
+const LEGACY_URL = 'https://legacy-portal.awsapps.com/start';
 const SSO_ACCOUNT = '111122223333';
 const SSO_KEYS = { accessKeyId: 'ASIASSOSTANDIN000001', secretAccessKey: 'sso-secret', sessionToken: 'sso-session-token' };
 const SSO_EXPIRATION = Date.UTC(2031, 0, 1, 12, 0, 0);
@@ -33,6 +34,12 @@ region = eu-west-1
 sso_start_url = ${START_URL}
 sso_region = eu-west-1
 sso_registration_scopes = sso:account:access
+
+[profile sso-legacy]
+sso_start_url = ${LEGACY_URL}
+sso_region = us-east-1
+sso_account_id = ${SSO_ACCOUNT}
+sso_role_name = Developer
 `);
   env = sandbox.env({ AWS_ENDPOINT_URL_SSO: standIn.endpoint, AWS_ENDPOINT_URL_SSO_OIDC: standIn.endpoint });
 });
@@ -49,6 +56,7 @@ beforeEach(() => {
   rmSync(join(sandbox.home, '.cache'), { recursive: true, force: true }); // awsrole's session cache and locks
   standIn.requests.length = 0;
   standIn.behaviour.delayMs = 0;
+  standIn.behaviour.authorize = 'approve';
 });
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -98,4 +106,146 @@ describe('one login for many processes', () => {
     // Bounded generously for a loaded machine; a process waiting for a login would take minutes.
     expect(Date.now() - started).toBeLessThan(60_000);
   }, 180_000);
+});
+
+/** botocore's SSOTokenLoader reading the cache the way the AWS CLI does. */
+async function botocoreToken(startUrl: string, sessionName?: string): Promise<Record<string, string>> {
+  const result = await runPython(`
+import json
+from botocore.utils import SSOTokenLoader, JSONFileCache
+print(json.dumps(SSOTokenLoader(JSONFileCache(${JSON.stringify(cacheDir())}))(${JSON.stringify(startUrl)}, session_name=${sessionName ? JSON.stringify(sessionName) : 'None'})))
+`, env);
+  expect(result.stderr).toBe('');
+  return JSON.parse(result.stdout) as Record<string, string>;
+}
+
+/** RFC 7636's S256, computed by Python's hashlib rather than by the code under test. */
+async function s256(verifier: string): Promise<string> {
+  const result = await runPython(`
+import base64, hashlib, sys
+print(base64.urlsafe_b64encode(hashlib.sha256(${JSON.stringify(verifier)}.encode('ascii')).digest()).decode().rstrip('='))
+`, env);
+  return result.stdout.trim();
+}
+
+/** A "browser" that opens the URL with curl, following the stand-in's redirect to awsrole's loopback listener. */
+const CURL_BROWSER = 'curl -s -L -o /dev/null %s';
+
+describe('awsrole login in a browser (authorization code with PKCE)', () => {
+  it('registers for the code grant, sends the browser to /authorize, redeems the code with the verifier, and writes a token botocore reads', async () => {
+    const result = await runAwsrole(['login', 'sso-dev'], { env: { ...env, BROWSER: CURL_BROWSER }, timeoutMs: 60_000 });
+    expect(result.stdout).toBe('');
+    expect(result.code).toBe(0);
+    expect(standIn.operations()).toEqual(['RegisterClient', 'Authorize', 'CreateToken']);
+    const [register, authorize, createToken] = standIn.requests;
+    expect(register!.body).toEqual({
+      clientName: 'awsrole-my-sso',
+      clientType: 'public',
+      scopes: ['sso:account:access'],
+      grantTypes: ['authorization_code', 'refresh_token'],
+      redirectUris: ['http://127.0.0.1/oauth/callback'],
+      issuerUrl: START_URL,
+    });
+    const query = authorize!.query;
+    expect(Object.keys(query)).toEqual(['response_type', 'client_id', 'redirect_uri', 'state', 'code_challenge_method', 'scopes', 'code_challenge']);
+    expect(query).toMatchObject({ response_type: 'code', code_challenge_method: 'S256', scopes: 'sso:account:access' });
+    expect(query.redirect_uri).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/oauth\/callback$/);
+    expect(query.state).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    // The URL the person is shown is the one the browser opened.
+    const url = `${standIn.endpoint}/authorize?${new URLSearchParams(query)}`;
+    expect(result.stderr).toContain(`\n    ${url}\n`);
+
+    const body = createToken!.body!;
+    expect(body).toMatchObject({ grantType: 'authorization_code', clientId: query.client_id, redirectUri: query.redirect_uri });
+    expect(body.code).toMatch(/^code-/);
+    expect(String(body.codeVerifier)).toMatch(/^[A-Za-z0-9_-]{43,128}$/);
+    expect(await s256(String(body.codeVerifier))).toBe(query.code_challenge);
+    expect(result.stderr).not.toContain(String(body.codeVerifier));
+
+    const token = await botocoreToken(START_URL, 'my-sso');
+    expect(token).toMatchObject({
+      startUrl: START_URL,
+      region: 'eu-west-1',
+      accessToken: standIn.issuedAccessTokens.at(-1),
+      refreshToken: standIn.issuedRefreshTokens.at(-1),
+      clientId: query.client_id,
+    });
+    const tokenFile = join(cacheDir(), `${tokenCacheKey({ startUrl: START_URL, sessionName: 'my-sso' })}.json`);
+    expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
+    expect(result.stderr).not.toContain(token.accessToken!);
+    expect(result.stderr).toMatch(new RegExp(`awsrole: logged in to ${START_URL} \\(sso-session "my-sso"\\), valid until \\S+ \\(8 h\\)\\n$`));
+
+    // The token serves the profile; a second login reuses the cached registration.
+    standIn.requests.length = 0;
+    const out = await runAwsrole(['export', 'sso-dev', '--format', 'json'], { env });
+    expect(out.code).toBe(0);
+    expect(standIn.requests[0]!.headers['x-amz-sso_bearer_token']).toBe(token.accessToken);
+    standIn.requests.length = 0;
+    const again = await runAwsrole(['login', 'sso-dev'], { env: { ...env, BROWSER: CURL_BROWSER }, timeoutMs: 60_000 });
+    expect(again.code).toBe(0);
+    expect(standIn.operations()).toEqual(['Authorize', 'CreateToken']);
+  }, 120_000);
+
+  it('a callback with another state is refused (HTTP 400) and not redeemed; the real one then signs in', async () => {
+    // The "browser" asks /authorize, keeps the genuine redirect for the test, and sends a forged state.
+    const script = sandbox.writeFile('forging-browser.sh', `#!/bin/sh
+genuine=$(curl -s -o /dev/null -w '%{redirect_url}' "$1")
+printf '%s' "$genuine" > "$HOME/genuine-redirect"
+forged=$(printf '%s' "$genuine" | sed 's/state=[^&]*/state=forged-state/')
+curl -s -o /dev/null -w '%{http_code}' "$forged" > "$HOME/forged-status"
+`, 0o755);
+    const running = startAwsrole(['login', 'sso-dev'], { env: { ...env, BROWSER: script }, timeoutMs: 60_000 });
+    await waitForStderr(running, /refused a sign-in callback whose state is not this login's; still waiting for the sign-in\n/);
+    expect(readFileSync(join(sandbox.home, 'forged-status'), 'utf8')).toBe('400');
+    expect(standIn.operations()).toEqual(['RegisterClient', 'Authorize']);
+    expect(running.child.exitCode).toBeNull();
+
+    const genuine = readFileSync(join(sandbox.home, 'genuine-redirect'), 'utf8');
+    expect((await fetch(genuine)).status).toBe(200);
+    const result = await running.result;
+    expect(result.code).toBe(0);
+    expect(standIn.operations()).toEqual(['RegisterClient', 'Authorize', 'CreateToken']);
+    expect(standIn.requests[2]!.body!.code).toBe(new URL(genuine).searchParams.get('code'));
+    expect((await botocoreToken(START_URL, 'my-sso')).accessToken).toBe(standIn.issuedAccessTokens.at(-1));
+  }, 120_000);
+
+  it('the person denies: exit 4, no token, no CreateToken', async () => {
+    standIn.behaviour.authorize = 'deny';
+    const result = await runAwsrole(['login', 'sso-dev'], { env: { ...env, BROWSER: CURL_BROWSER }, timeoutMs: 60_000 });
+    expect(result.code).toBe(4);
+    expect(result.stderr).toContain('awsrole: the sign-in for sso-session "my-sso" was denied: access_denied: The user denied the request');
+    expect(standIn.operations()).toEqual(['RegisterClient', 'Authorize']);
+    expect(() => statSync(join(cacheDir(), `${tokenCacheKey({ startUrl: START_URL, sessionName: 'my-sso' })}.json`))).toThrow();
+  }, 120_000);
+});
+
+describe('awsrole login with a device code instead', () => {
+  /** Runs a login that must use the device code: approves the code it shows, and returns the result. */
+  async function deviceLogin(args: string[], extra: Record<string, string>) {
+    const running = startAwsrole(['login', ...args], { env: { ...env, BROWSER: CURL_BROWSER, ...extra }, timeoutMs: 60_000 });
+    const [, code] = await waitForStderr(running, /code: (\S+)\n/);
+    standIn.approve(code!);
+    return running.result;
+  }
+
+  it.each([
+    ['--use-device-code', ['sso-dev', '--use-device-code'], {}],
+    ['$SSH_CONNECTION set', ['sso-dev'], { SSH_CONNECTION: '192.0.2.10 52311 192.0.2.20 22' }],
+    ['the legacy form (sso_start_url in the profile), as the AWS CLI', ['sso-legacy'], {}],
+  ])('%s: even with a browser at hand', async (_, args, extra) => {
+    const result = await deviceLogin(args as string[], extra as Record<string, string>);
+    expect(result.code).toBe(0);
+    expect(standIn.operations()).not.toContain('Authorize');
+    expect(standIn.operations().slice(0, 2)).toEqual(['RegisterClient', 'StartDeviceAuthorization']);
+    expect(standIn.requests[0]!.body!.grantTypes).toBeUndefined();
+    expect(result.stderr).toContain('logged in to');
+  }, 120_000);
+
+  it('no display and no $BROWSER: the device code', async () => {
+    const running = startAwsrole(['login', 'sso-dev'], { env, timeoutMs: 60_000 });
+    const [, code] = await waitForStderr(running, /code: (\S+)\n/);
+    standIn.approve(code!);
+    expect((await running.result).code).toBe(0);
+    expect(standIn.operations()).not.toContain('Authorize');
+  }, 120_000);
 });
