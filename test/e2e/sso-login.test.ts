@@ -131,6 +131,23 @@ print(base64.urlsafe_b64encode(hashlib.sha256(${JSON.stringify(verifier)}.encode
 /** A "browser" that opens the URL with curl, following the stand-in's redirect to awsrole's loopback listener. */
 const CURL_BROWSER = 'curl -s -L -o /dev/null %s';
 
+describe('two logins at once', () => {
+  it('make one sign-in: the second waits for the first and uses its token', async () => {
+    const first = startAwsrole(['login', 'sso-dev', '--use-device-code'], { env, timeoutMs: 60_000 });
+    const [, code] = await waitForStderr(first, /code: (\S+)\n/);
+    const second = startAwsrole(['login', 'sso-dev', '--use-device-code'], { env, timeoutMs: 60_000 });
+    await waitForStderr(second, /another awsrole is signing in to sso-session "my-sso"; waiting for it\n/);
+    standIn.approve(code!);
+    const [one, two] = await Promise.all([first.result, second.result]);
+    expect(one.code).toBe(0);
+    expect(two.code).toBe(0);
+    expect(two.stderr).not.toContain('code:');
+    expect(two.stderr).toContain(`logged in to ${START_URL} (sso-session "my-sso")`);
+    expect(standIn.operations().filter((op) => op === 'StartDeviceAuthorization')).toHaveLength(1);
+    expect(standIn.issuedAccessTokens).toContain((await botocoreToken(START_URL, 'my-sso')).accessToken);
+  }, 120_000);
+});
+
 describe('awsrole login in a browser (authorization code with PKCE)', () => {
   it('registers for the code grant, sends the browser to /authorize, redeems the code with the verifier, and writes a token botocore reads', async () => {
     const result = await runAwsrole(['login', 'sso-dev'], { env: { ...env, BROWSER: CURL_BROWSER }, timeoutMs: 60_000 });
