@@ -223,6 +223,16 @@ withCommonOptions(program.command('login'))
     await loginCommand(profile, { open: options.open, noBrowser: options.browser === false, useDeviceCode: options.useDeviceCode }, context(options));
   });
 
+withCommonOptions(program.command('logout'))
+  .description("sign out of a profile's IAM Identity Center login (the portal's Logout), remove its token and the sessions obtained with it")
+  .argument('[profile]', 'an SSO profile, or a role profile whose chain starts from one')
+  .option('--all', 'every IAM Identity Center login in ~/.aws/sso/cache, as aws sso logout')
+  .addHelpText('after', examples('awsrole logout dev-sso', 'awsrole logout --all'))
+  .action(async (profile: string | undefined, options: CommonOptions & { all?: boolean }) => {
+    const { logoutCommand } = await import('./commands/logout.js');
+    await logoutCommand(profile, { all: options.all }, context(options));
+  });
+
 withCommonOptions(program.command('init'))
   .description('print the shell function that lets `awsrole use` change the current shell, with completion')
   .argument('<shell>', 'bash, zsh, fish or powershell')

@@ -68,6 +68,8 @@ interface CallOptions {
   timeoutMs: number;
   /** Attempts for a request that got no answer at all (only for calls that are safe to repeat). */
   attempts?: number;
+  /** The operation has no output: an empty 2xx is its answer (Logout). */
+  emptyAnswer?: boolean;
 }
 
 async function call(options: CallOptions): Promise<Record<string, unknown>> {
@@ -95,7 +97,7 @@ async function call(options: CallOptions): Promise<Record<string, unknown>> {
     // without an error code (an HTML 404 from a web server). Something else answered (exit 5).
     const foreign =
       status >= 300 && status < 400 ? `HTTP ${status}, a redirect`
-      : status >= 200 && status < 300 && (!body || text.trim() === '') ? `HTTP ${status} with ${foreignBody(text)}`
+      : status >= 200 && status < 300 && (!body || (text.trim() === '' && !options.emptyAnswer)) ? `HTTP ${status} with ${foreignBody(text)}`
       : status >= 400 && status < 500 && errorCode(response, body) === undefined ? `HTTP ${status} with ${foreignBody(text)}`
       : undefined;
     if (foreign !== undefined || status >= 500) {
@@ -185,6 +187,22 @@ export async function getRoleCredentials(request: RoleCredentialsRequest): Promi
   }
   // `expiration` is epoch milliseconds (botocore divides by 1000).
   return { accessKeyId, secretAccessKey, sessionToken, expiration: new Date(expiration) };
+}
+
+/**
+ * Logout (POST /logout, the bearer token in x-amz-sso_bearer_token, no output): the portal ends the
+ * sign-in session of that token, as `aws sso logout` asks before it deletes the token file.
+ */
+export async function logout(request: { endpoint: string; accessToken: string; timeoutMs: number }): Promise<void> {
+  await call({
+    operation: 'Logout',
+    endpoint: request.endpoint,
+    method: 'POST',
+    path: '/logout',
+    headers: { 'x-amz-sso_bearer_token': request.accessToken },
+    timeoutMs: request.timeoutMs,
+    emptyAnswer: true,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
