@@ -49,14 +49,14 @@ export interface SsoBehaviour {
   deviceExpiresIn: number;
   /** CreateToken's `expiresIn` for access tokens, seconds. */
   tokenExpiresIn: number;
+  /** What the person at the browser does with an /authorize request: approve (default) or deny. */
+  authorize: 'approve' | 'deny';
   /** RegisterClient: clientSecretExpiresAt this many seconds from now. */
   registrationExpiresIn: number;
   /** The first this-many device-code polls answer slow_down. */
   slowDownPolls: number;
   /** Wait this long before every answer (for the spinner); 0 by default. */
   delayMs: number;
-  /** What the person at the browser does with an /authorize request: approve (default) or deny. */
-  authorize: 'approve' | 'deny';
   /** Looked at before everything else; return undefined to let the stand-in answer. */
   override?: (request: RecordedSsoRequest, index: number) => CannedResponse | undefined;
 }
@@ -121,10 +121,10 @@ export async function startSsoStandIn(options: Partial<SsoBehaviour> = {}): Prom
     interval: 1,
     deviceExpiresIn: 600,
     tokenExpiresIn: 8 * 3600,
+    authorize: 'approve',
     registrationExpiresIn: 90 * 86400,
     slowDownPolls: 0,
     delayMs: 0,
-    authorize: 'approve',
     ...options,
   };
   const requests: RecordedSsoRequest[] = [];
