@@ -247,14 +247,25 @@ withCredentialOptions(program.command('whoami'))
   });
 
 withCommonOptions(program.command('login'))
-  .description('IAM Identity Center (SSO) device login for a profile; the token is shared with the AWS CLI')
+  .description('IAM Identity Center (SSO) login for a profile, in a browser (PKCE) or with a device code; the token is shared with the AWS CLI')
   .argument('<profile>', 'an SSO profile, or a role profile whose chain starts from one')
-  .option('--open', 'open the verification URL in the browser')
-  .option('--no-browser', 'only print the URL and code (the default)')
-  .addHelpText('after', examples('awsrole login dev-sso', 'awsrole login prod-admin --open'))
-  .action(async (profile: string, options: CommonOptions & { open?: boolean; browser?: boolean }) => {
+  .option('--use-device-code', 'sign in with a device code (from any device) even where a browser could be opened here')
+  .option('--open', 'with a device code: open the verification URL in a browser here')
+  .option('--no-browser', 'never start a browser: only print the URL to open')
+  .addHelpText('after', examples('awsrole login dev-sso', 'awsrole login prod-admin --use-device-code', 'awsrole login dev-sso --no-browser'))
+  .action(async (profile: string, options: CommonOptions & { open?: boolean; browser?: boolean; useDeviceCode?: boolean }) => {
     const { loginCommand } = await import('./commands/login.js');
-    await loginCommand(profile, { open: options.open, noBrowser: options.browser === false }, context(options));
+    await loginCommand(profile, { open: options.open, noBrowser: options.browser === false, useDeviceCode: options.useDeviceCode }, context(options));
+  });
+
+withCommonOptions(program.command('logout'))
+  .description("sign out of a profile's IAM Identity Center login (the portal's Logout), remove its token and the sessions obtained with it")
+  .argument('[profile]', 'an SSO profile, or a role profile whose chain starts from one')
+  .option('--all', 'every IAM Identity Center login in ~/.aws/sso/cache, as aws sso logout')
+  .addHelpText('after', examples('awsrole logout dev-sso', 'awsrole logout --all'))
+  .action(async (profile: string | undefined, options: CommonOptions & { all?: boolean }) => {
+    const { logoutCommand } = await import('./commands/logout.js');
+    await logoutCommand(profile, { all: options.all }, context(options));
   });
 
 withCommonOptions(program.command('init'))

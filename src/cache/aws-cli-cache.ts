@@ -181,7 +181,7 @@ const WRITER = 'AwsroleWrittenFor';
  * Removes the entries awsrole wrote (for `profile`, or for any profile), and says how many. Only
  * regular files of ours are read; a file that cannot be read or parsed is left alone.
  */
-export function removeAwsCliSessionsWrittenBy(dir: string, profile: string | undefined): number {
+export function removeAwsCliSessionsWrittenBy(dir: string, profile: string | undefined, removedFile: (path: string) => void = () => {}): number {
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -200,6 +200,7 @@ export function removeAwsCliSessionsWrittenBy(dir: string, profile: string | und
       if (typeof writtenFor !== 'string' || (profile !== undefined && writtenFor !== profile)) continue;
       unlinkSync(path);
       removed++;
+      removedFile(path);
     } catch {
       // Unreadable, not JSON, or gone meanwhile: not ours to judge.
     }

@@ -5,8 +5,9 @@ import { usableAccessToken } from '../sso/access-token.js';
 import { createOidcClient, getRoleCredentials, SsoNetworkError, SsoServiceError } from '../sso/api.js';
 import { oidcEndpoint, portalEndpoint, requestTimeoutMs } from '../sso/endpoints.js';
 import { SsoLoginRequiredError } from '../sso/errors.js';
-import { describeLogin, settingsFromStep } from '../sso/settings.js';
+import { describeLogin, settingsFromStep, tokenName } from '../sso/settings.js';
 import { formatSsoTimestamp } from '../sso/time.js';
+import { withTokenLock } from '../sso/token-lock.js';
 import type { SourceContext, SourceResult } from './types.js';
 
 /**
@@ -29,6 +30,7 @@ export async function ssoCredentials(step: SsoStep, context: SourceContext): Pro
     now: context.now,
     oidc: () => createOidcClient(oidcEndpoint(env, settings.region).url, timeoutMs),
     debug: context.debug,
+    exclusive: (work) => withTokenLock(env, tokenName(settings), 'refresh', work, { debug: context.debug }),
   });
 
   const portal = portalEndpoint(env, settings.region);

@@ -3,9 +3,9 @@ import { AwsUnreachableError } from '../errors/errors.js';
 import { SsoNetworkError, SsoServiceError, type OidcClient } from './api.js';
 import { oidcEndpoint } from './endpoints.js';
 import { SsoLoginRequiredError } from './errors.js';
-import { describeLogin, type SsoSettings } from './settings.js';
+import { describeLogin, tokenName, type SsoSettings } from './settings.js';
 import { formatSsoTimestamp } from './time.js';
-import { readToken, ssoCacheDirectory, writeToken, type SsoToken } from './token-cache.js';
+import { readToken, ssoCacheDirectory, writeToken, type SsoToken, type TokenName } from './token-cache.js';
 
 /** botocore's SSOTokenProvider._REFRESH_WINDOW: an sso-session token is refreshed once less than this remains. */
 export const REFRESH_WINDOW_MS = 15 * 60_000;
@@ -21,6 +21,11 @@ export interface AccessTokenEffects {
   /** The OIDC client, created only when a refresh is attempted. */
   oidc: () => OidcClient;
   debug: (message: string) => void;
+  /**
+   * Runs a refresh so that other awsrole processes refreshing the same token wait for it
+   * (token-lock.ts); without it, the refresh runs unlocked.
+   */
+  exclusive?: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 /**
@@ -33,7 +38,7 @@ export interface AccessTokenEffects {
  */
 export async function usableAccessToken(settings: SsoSettings, effects: AccessTokenEffects): Promise<string> {
   const dir = ssoCacheDirectory(effects.env);
-  const name = settings.sessionName !== undefined ? { startUrl: settings.startUrl, sessionName: settings.sessionName } : { startUrl: settings.startUrl };
+  const name = tokenName(settings);
   const what = describeLogin(settings);
   const lookup = readToken(dir, name);
   if (lookup.status === 'missing') {
@@ -47,28 +52,46 @@ export async function usableAccessToken(settings: SsoSettings, effects: AccessTo
   effects.debug(`profile ${settings.profile}: IAM Identity Center token for ${what} from ${path}, valid until ${formatSsoTimestamp(token.expiresAt)}`);
 
   if (settings.sessionName !== undefined && remaining() < REFRESH_WINDOW_MS) {
-    const refreshed = await refresh(settings, token, effects, remaining() > USABLE_MARGIN_MS);
-    if (refreshed) {
-      try {
-        const written = writeToken(dir, name, refreshed);
-        effects.debug(`profile ${settings.profile}: refreshed token saved to ${written}, valid until ${formatSsoTimestamp(refreshed.expiresAt)}`);
-      } catch (error) {
-        effects.debug(`profile ${settings.profile}: the refreshed token could not be saved (${(error as Error).message}); using it once`);
-      }
-      return refreshed.accessToken;
-    }
-    // Another awsrole or AWS CLI may have refreshed it meanwhile (with the same refresh token,
-    // which the service then refuses to us): what is in the file now may be newer.
-    const again = readToken(dir, name);
-    if (again.status === 'found' && again.token.expiresAt.getTime() - effects.now().getTime() > USABLE_MARGIN_MS) {
-      return again.token.accessToken;
-    }
+    const exclusive = effects.exclusive ?? ((work) => work());
+    const fresh = await exclusive(() => refreshOnce(settings, dir, name, token, effects));
+    if (fresh !== undefined) return fresh;
   }
   if (remaining() > USABLE_MARGIN_MS) return token.accessToken;
   throw new SsoLoginRequiredError(
     `the IAM Identity Center login for ${what} expired at ${formatSsoTimestamp(token.expiresAt)} (profile "${settings.profile}", ${path})`,
     settings.profile,
   );
+}
+
+/**
+ * Under the refresh lock: the token as it is in the file now — another awsrole (or the AWS CLI)
+ * may have refreshed it while this one waited, and then its refresh token has been used up
+ * (they rotate) — and, if that one still needs it, a refresh, saved in the CLI's format. The
+ * access token to use, or undefined to fall back on the token first read while it lasts.
+ */
+async function refreshOnce(settings: SsoSettings, dir: string, name: TokenName, first: SsoToken, effects: AccessTokenEffects): Promise<string | undefined> {
+  const now = readToken(dir, name);
+  const token = now.status === 'found' ? now.token : first;
+  const remaining = () => token.expiresAt.getTime() - effects.now().getTime();
+  if (remaining() >= REFRESH_WINDOW_MS) {
+    effects.debug(`profile ${settings.profile}: another process refreshed the token meanwhile; it is valid until ${formatSsoTimestamp(token.expiresAt)}`);
+    return token.accessToken;
+  }
+  const refreshed = await refresh(settings, token, effects, remaining() > USABLE_MARGIN_MS);
+  if (refreshed) {
+    try {
+      const written = writeToken(dir, name, refreshed);
+      effects.debug(`profile ${settings.profile}: refreshed token saved to ${written}, valid until ${formatSsoTimestamp(refreshed.expiresAt)}`);
+    } catch (error) {
+      effects.debug(`profile ${settings.profile}: the refreshed token could not be saved (${(error as Error).message}); using it once`);
+    }
+    return refreshed.accessToken;
+  }
+  // The AWS CLI may have refreshed it meanwhile (it takes no lock of ours, and then the service
+  // refuses our refresh token): what is in the file now may be newer.
+  const again = readToken(dir, name);
+  if (again.status === 'found' && again.token.expiresAt.getTime() - effects.now().getTime() > USABLE_MARGIN_MS) return again.token.accessToken;
+  return remaining() > USABLE_MARGIN_MS ? token.accessToken : undefined;
 }
 
 /** The refreshed token, or undefined when it cannot or could not be refreshed (why: under --debug). */

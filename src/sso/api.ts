@@ -24,7 +24,9 @@
 //   GetRoleCredentials        GET  /federation/credentials?role_name=…&account_id=…, header x-amz-sso_bearer_token
 //   RegisterClient            POST /client/register          {clientName, clientType, scopes?}
 //   StartDeviceAuthorization  POST /device_authorization     {clientId, clientSecret, startUrl}
-//   CreateToken               POST /token                    {clientId, clientSecret, grantType, deviceCode | refreshToken}
+//   CreateToken               POST /token                    {clientId, clientSecret, grantType, deviceCode | refreshToken | code+codeVerifier+redirectUri}
+//   (authorization-code flow)  GET  /authorize?response_type=code&client_id&redirect_uri&state&code_challenge_method=S256&scopes&code_challenge
+//                              in the browser; RegisterClient then also sends grantTypes, redirectUris, issuerUrl
 // Errors: HTTP 4xx/5xx, the code in the `x-amzn-errortype` header (`Name:namespace`) or in the body
 // (`code`, `__type`); OIDC errors also carry OAuth's `error` / `error_description`.
 
@@ -83,6 +85,8 @@ interface CallOptions {
   timeoutMs: number;
   /** Attempts for a request that got no answer at all (only for calls that are safe to repeat). */
   attempts?: number;
+  /** The operation has no output: an empty 2xx is its answer (Logout). */
+  emptyAnswer?: boolean;
 }
 
 async function call(options: CallOptions): Promise<Record<string, unknown>> {
@@ -110,7 +114,7 @@ async function call(options: CallOptions): Promise<Record<string, unknown>> {
     // without an error code (an HTML 404 from a web server). Something else answered (exit 5).
     const foreign =
       status >= 300 && status < 400 ? `HTTP ${status}, a redirect`
-      : status >= 200 && status < 300 && (!body || text.trim() === '') ? `HTTP ${status} with ${foreignBody(text)}`
+      : status >= 200 && status < 300 && (!body || (text.trim() === '' && !options.emptyAnswer)) ? `HTTP ${status} with ${foreignBody(text)}`
       : status >= 400 && status < 500 && errorCode(response, body) === undefined ? `HTTP ${status} with ${foreignBody(text)}`
       : undefined;
     if (foreign !== undefined || status >= 500) {
@@ -202,6 +206,22 @@ export async function getRoleCredentials(request: RoleCredentialsRequest): Promi
   return { accessKeyId, secretAccessKey, sessionToken, expiration: new Date(expiration) };
 }
 
+/**
+ * Logout (POST /logout, the bearer token in x-amz-sso_bearer_token, no output): the portal ends the
+ * sign-in session of that token, as `aws sso logout` asks before it deletes the token file.
+ */
+export async function logout(request: { endpoint: string; accessToken: string; timeoutMs: number }): Promise<void> {
+  await call({
+    operation: 'Logout',
+    endpoint: request.endpoint,
+    method: 'POST',
+    path: '/logout',
+    headers: { 'x-amz-sso_bearer_token': request.accessToken },
+    timeoutMs: request.timeoutMs,
+    emptyAnswer: true,
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // SSO OIDC
 
@@ -230,14 +250,19 @@ export interface IssuedToken {
 
 export interface OidcClient {
   readonly endpoint: string;
-  registerClient(request: { clientName: string; clientType: 'public'; scopes?: string[] }): Promise<RegisteredClient>;
+  /** grantTypes, redirectUris and issuerUrl register a client for the authorization-code flow (PKCE). */
+  registerClient(request: { clientName: string; clientType: 'public'; scopes?: string[]; grantTypes?: string[]; redirectUris?: string[]; issuerUrl?: string }): Promise<RegisteredClient>;
   startDeviceAuthorization(request: { clientId: string; clientSecret: string; startUrl: string }): Promise<DeviceAuthorization>;
   createToken(request: {
     clientId: string;
     clientSecret: string;
-    grantType: 'urn:ietf:params:oauth:grant-type:device_code' | 'refresh_token';
+    grantType: 'urn:ietf:params:oauth:grant-type:device_code' | 'refresh_token' | 'authorization_code';
     deviceCode?: string;
     refreshToken?: string;
+    /** authorization_code: the code from the redirect, the PKCE verifier, and the redirect URI used. */
+    code?: string;
+    codeVerifier?: string;
+    redirectUri?: string;
   }): Promise<IssuedToken>;
 }
 

@@ -1,35 +1,20 @@
-import type { Env } from '../environment/env.js';
-import { AwsRefusedError, AwsUnreachableError } from '../errors/errors.js';
-import { SsoNetworkError, SsoServiceError, type DeviceAuthorization, type IssuedToken, type OidcClient, type RegisteredClient } from './api.js';
+import { AwsRefusedError } from '../errors/errors.js';
+import { SsoServiceError, type DeviceAuthorization, type IssuedToken } from './api.js';
 import { loginCommandLine } from './errors.js';
+import { cachedRegistration, loginError, register, saveLogin, type LoginEffects, type LoginResult } from './login-steps.js';
 import { DEFAULT_SSO_SCOPES, describeLogin, type SsoSettings } from './settings.js';
-import { formatSsoTimestamp } from './time.js';
-import {
-  readRegistration, ssoCacheDirectory, writeRegistration, writeToken,
-  type ClientRegistration, type RegistrationName, type SsoToken, type TokenName,
-} from './token-cache.js';
+import { ssoCacheDirectory, type RegistrationName } from './token-cache.js';
 
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 /** RFC 8628 §3.5: each slow_down adds 5 seconds to the polling interval; 5 s is also its default interval. */
 const SLOW_DOWN_SECONDS = 5;
 const DEFAULT_INTERVAL_SECONDS = 5;
-/** The AWS CLI reuses a cached client registration only while more than 15 minutes remain. */
-const REGISTRATION_MARGIN_MS = 15 * 60_000;
+export type { LoginResult } from './login-steps.js';
 
-export interface DeviceLoginEffects {
-  env: Env;
-  now: () => Date;
+export interface DeviceLoginEffects extends LoginEffects {
   sleep: (ms: number) => Promise<void>;
-  oidc: OidcClient;
   /** Shows the verification URL and code to the person (stderr, never stdout). */
   show: (authorization: DeviceAuthorization) => void;
-  debug: (message: string) => void;
-}
-
-export interface LoginResult {
-  token: SsoToken;
-  /** The token file written. */
-  path: string;
 }
 
 /**
@@ -88,7 +73,7 @@ export async function deviceLogin(settings: SsoSettings, effects: DeviceLoginEff
         throw loginError(error, settings, effects);
       }
     }
-    if (issued) return save(dir, settings, registration, issued, effects);
+    if (issued) return saveLogin(dir, settings, registration, issued, effects);
     if (!shown) {
       effects.show(authorization);
       shown = true;
@@ -98,75 +83,9 @@ export async function deviceLogin(settings: SsoSettings, effects: DeviceLoginEff
   }
 }
 
-function cachedRegistration(dir: string, name: RegistrationName, effects: DeviceLoginEffects): ClientRegistration | undefined {
-  const cached = readRegistration(dir, name);
-  if (!cached) return undefined;
-  if (cached.expiresAt.getTime() - effects.now().getTime() <= REGISTRATION_MARGIN_MS) {
-    effects.debug(`the cached client registration expires at ${formatSsoTimestamp(cached.expiresAt)}; registering again`);
-    return undefined;
-  }
-  effects.debug(`using the cached client registration (valid until ${formatSsoTimestamp(cached.expiresAt)})`);
-  return cached;
-}
-
-async function register(dir: string, name: RegistrationName, settings: SsoSettings, effects: DeviceLoginEffects): Promise<ClientRegistration> {
-  // The name people see on the approval page; the CLI's is botocore-client-<sso-session or epoch>.
-  const clientName = settings.sessionName !== undefined ? `awsrole-${settings.sessionName}` : 'awsrole';
-  effects.debug(`RegisterClient ${clientName}${name.scopes ? ` with scopes ${name.scopes.join(', ')}` : ''} via ${effects.oidc.endpoint}`);
-  let registered: RegisteredClient;
-  try {
-    registered = await effects.oidc.registerClient(name.scopes ? { clientName, clientType: 'public', scopes: name.scopes } : { clientName, clientType: 'public' });
-  } catch (error) {
-    throw loginError(error, settings, effects);
-  }
-  const registration: ClientRegistration = { ...registered };
-  if (name.scopes) registration.scopes = name.scopes;
-  try {
-    writeRegistration(dir, name, registration);
-  } catch (error) {
-    effects.debug(`the client registration could not be cached (${(error as Error).message})`);
-  }
-  return registration;
-}
-
-function save(dir: string, settings: SsoSettings, registration: ClientRegistration, issued: IssuedToken, effects: DeviceLoginEffects): LoginResult {
-  const token: SsoToken = {
-    startUrl: settings.startUrl,
-    region: settings.region,
-    accessToken: issued.accessToken,
-    expiresAt: new Date(effects.now().getTime() + issued.expiresIn * 1000),
-    clientId: registration.clientId,
-    clientSecret: registration.clientSecret,
-    registrationExpiresAt: registration.expiresAt,
-  };
-  if (issued.refreshToken) token.refreshToken = issued.refreshToken;
-  const name: TokenName = settings.sessionName !== undefined ? { startUrl: settings.startUrl, sessionName: settings.sessionName } : { startUrl: settings.startUrl };
-  return { token, path: writeToken(dir, name, token) };
-}
-
 function expired(settings: SsoSettings, authorization: DeviceAuthorization): AwsRefusedError {
   return new AwsRefusedError(
     `the sign-in request for ${describeLogin(settings)} expired before it was approved (it was valid for ${Math.round(authorization.expiresIn / 60)} min)`,
     `start again: ${loginCommandLine(settings.profile)}`,
   );
-}
-
-function loginError(error: unknown, settings: SsoSettings, effects: DeviceLoginEffects): Error {
-  const where = `${describeLogin(settings)}, ${effects.oidc.endpoint}`;
-  if (error instanceof SsoNetworkError) {
-    return new AwsUnreachableError(`cannot reach IAM Identity Center: ${error.message} (${where})`, `check the network connection, or sso_region (${settings.region})`);
-  }
-  if (!(error instanceof SsoServiceError)) return error instanceof Error ? error : new Error(String(error));
-  switch (error.code) {
-    case 'ExpiredTokenException':
-      return new AwsRefusedError(`the sign-in request for ${describeLogin(settings)} expired before it was approved`, `start again: ${loginCommandLine(settings.profile)}`);
-    case 'AccessDeniedException':
-      return new AwsRefusedError(`the sign-in request for ${describeLogin(settings)} was denied: ${error.message} (${where})`, `to try again: ${loginCommandLine(settings.profile)}`);
-    default:
-      if (error.status >= 500) return new AwsUnreachableError(`IAM Identity Center failed: ${error.message} (${where})`, 'try again in a moment');
-      return new AwsRefusedError(
-        `IAM Identity Center refused the login: ${error.message} (${where})`,
-        error.operation === 'StartDeviceAuthorization' ? 'check sso_start_url and sso_region' : undefined,
-      );
-  }
 }

@@ -2,6 +2,7 @@ import type { LoadedConfig, Profile, Setting } from '../config/types.js';
 import { ConfigError } from '../errors/errors.js';
 import type { SsoStep } from '../plan/types.js';
 import { formatOrigin } from '../plan/where.js';
+import type { TokenName } from './token-cache.js';
 
 /** What a login and a token lookup need: which IAM Identity Center, and which cached token. */
 export interface SsoSettings {
@@ -83,6 +84,11 @@ function required(settings: ReadonlyMap<string, Setting>, key: string, where: st
   const value = settings.get(key)?.value;
   if (!value) throw new ConfigError(`${key} is missing for IAM Identity Center (${where})`, `add ${key} = … there`);
   return value;
+}
+
+/** Which cached token these settings use: the sso-session's, or the start URL's (legacy form). */
+export function tokenName(settings: SsoSettings): TokenName {
+  return settings.sessionName !== undefined ? { startUrl: settings.startUrl, sessionName: settings.sessionName } : { startUrl: settings.startUrl };
 }
 
 /** How the token is named in messages: `sso-session "corp"`, or the start URL for the legacy form. */

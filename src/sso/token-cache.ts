@@ -180,6 +180,11 @@ export interface RegistrationName {
   /** The scopes registered; undefined (JSON null in the key) when none were asked for. */
   scopes?: string[];
   sessionName?: string;
+  /**
+   * Set for a client registered for the authorization-code flow (its grant types and redirect
+   * URI differ from a device-code client's, so the two must not be mistaken for each other).
+   */
+  grantTypes?: string[];
 }
 
 export interface ClientRegistration {
@@ -192,7 +197,9 @@ export interface ClientRegistration {
 /**
  * SSOTokenFetcher._registration_cache_key (AWS CLI v2): sha1 of
  * `json.dumps({"tool": "botocore", "startUrl", "region", "scopes", "session_name"}, sort_keys=True)`,
- * None values included as null.
+ * None values included as null. A registration for the authorization-code flow adds its grant
+ * types to the key: awsrole's own choice (botocore 1.43 on these machines has no such flow to
+ * copy), so that it is never read as a device-code client's, nor the other way round.
  */
 export function registrationCacheKey(name: RegistrationName): string {
   return sha1(pythonJsonDumps({
@@ -201,6 +208,7 @@ export function registrationCacheKey(name: RegistrationName): string {
     region: name.region,
     scopes: name.scopes ?? null,
     session_name: name.sessionName ?? null,
+    ...(name.grantTypes ? { grant_types: name.grantTypes } : {}),
   }, { sortKeys: true }));
 }
 

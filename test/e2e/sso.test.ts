@@ -305,7 +305,8 @@ describe('awsrole login', () => {
     standIn.approve(code!);
     const result = await running.result;
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain('awsrole: warning: could not open a browser (/nonexistent/browser: ENOENT); open the URL above yourself');
+    // An sso-session with $BROWSER set: the browser flow first; a browser that cannot start ends it.
+    expect(result.stderr).toContain('awsrole: warning: could not open a browser (/nonexistent/browser: ENOENT); signing in with a device code instead');
     expect(result.stderr).toContain(`logged in to ${START_URL} (sso-session "my-sso")`);
     const identity = await exportJson('via-sso');
     expect(identity.RoleArn).toBe(roleA);

@@ -128,3 +128,19 @@ function start(command: string, args: string[], label: string, options: RunOptio
   child.stdin?.end(options.input ?? '');
   return { child, result };
 }
+
+/** Resolves with the first match of `pattern` in a running child's stderr (from the start of it); rejects after `timeoutMs`. */
+export function waitForStderr(running: Running, pattern: RegExp, timeoutMs = 30_000): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => reject(new Error(`no ${pattern} on stderr within ${timeoutMs} ms:\n${text}`)), timeoutMs);
+    running.child.stderr?.on('data', (chunk: Buffer | string) => {
+      text += chunk.toString();
+      const match = pattern.exec(text);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match);
+      }
+    });
+  });
+}

@@ -5,9 +5,12 @@
 // `x-amzn-errortype` and OAuth's `error` / `error_description`). Both services answer on one
 // port; tests point AWS_ENDPOINT_URL_SSO and AWS_ENDPOINT_URL_SSO_OIDC at it. Every request is
 // recorded. The person at the browser is the test: `approve(userCode)`, or a GET of the
-// verificationUriComplete (what a browser opened with --open does).
+// verificationUriComplete (what a browser opened with --open does). The authorization-code flow:
+// GET /authorize (a browser: curl) answers with the redirect to the client's loopback listener,
+// carrying a code that CreateToken redeems only with the PKCE verifier of the challenge; the
+// portal's Logout (POST /logout) revokes an access token.
 
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
@@ -20,7 +23,8 @@ export interface SsoRoleCredentials {
   expiration?: number;
 }
 
-export type SsoOperation = 'GetRoleCredentials' | 'ListAccounts' | 'ListAccountRoles' | 'RegisterClient' | 'StartDeviceAuthorization' | 'CreateToken' | 'Approve' | 'Unknown';
+export type SsoOperation = 'GetRoleCredentials' | 'ListAccounts' | 'ListAccountRoles' | 'RegisterClient' | 'StartDeviceAuthorization' | 'CreateToken' | 'Approve' | 'Unknown'
+  | 'Authorize' | 'Logout';
 
 export interface RecordedSsoRequest {
   operation: SsoOperation;
@@ -46,6 +50,8 @@ export interface SsoBehaviour {
   deviceExpiresIn: number;
   /** CreateToken's `expiresIn` for access tokens, seconds. */
   tokenExpiresIn: number;
+  /** What the person at the browser does with an /authorize request: approve (default) or deny. */
+  authorize: 'approve' | 'deny';
   /** RegisterClient: clientSecretExpiresAt this many seconds from now. */
   registrationExpiresIn: number;
   /** The first this-many device-code polls answer slow_down. */
@@ -93,6 +99,16 @@ interface Client {
   clientId: string;
   clientSecret: string;
   scopes?: string[];
+  grantTypes?: string[];
+  redirectUris?: string[];
+}
+
+/** An authorization code handed out by /authorize, with what CreateToken must then match. */
+interface AuthorizationCode {
+  clientId: string;
+  redirectUri: string;
+  challenge: string;
+  redeemed: boolean;
 }
 
 interface Device {
@@ -112,6 +128,7 @@ export async function startSsoStandIn(options: Partial<SsoBehaviour> = {}): Prom
     interval: 1,
     deviceExpiresIn: 600,
     tokenExpiresIn: 8 * 3600,
+    authorize: 'approve',
     registrationExpiresIn: 90 * 86400,
     slowDownPolls: 0,
     delayMs: 0,
@@ -125,6 +142,7 @@ export async function startSsoStandIn(options: Partial<SsoBehaviour> = {}): Prom
   const clients = new Map<string, Client>();
   const refreshTokens = new Map<string, string>(); // refresh token → client id
   const devices = new Map<string, Device>(); // device code → device
+  const codes = new Map<string, AuthorizationCode>(); // authorization code → what it was issued for
   const issuedAccessTokens: string[] = [];
   const issuedRefreshTokens: string[] = [];
   let endpoint = '';
@@ -199,6 +217,14 @@ export async function startSsoStandIn(options: Partial<SsoBehaviour> = {}): Prom
       device.state = 'approved';
       return { status: 200, body: 'approved\n', headers: { 'content-type': 'text/plain' } };
     }
+    if (method === 'GET' && path === '/authorize') return authorize(query);
+    if (method === 'POST' && path === '/logout') {
+      const token = request.headers['x-amz-sso_bearer_token'];
+      const expiry = typeof token === 'string' ? accessTokens.get(token) : undefined;
+      if (expiry === undefined || expiry <= Date.now()) return portalError(401, 'UnauthorizedException', 'Session token not found or invalid');
+      accessTokens.delete(token as string);
+      return { status: 200, body: '' };
+    }
     if (method !== 'POST') return portalError(404, 'ResourceNotFoundException', `no ${method} ${path}`);
 
     if (path === '/client/register') {
@@ -207,6 +233,11 @@ export async function startSsoStandIn(options: Partial<SsoBehaviour> = {}): Prom
       }
       const client: Client = { clientId: `client-${randomBytes(6).toString('hex')}`, clientSecret: `secret-${randomBytes(16).toString('hex')}` };
       if (Array.isArray(body.scopes)) client.scopes = body.scopes as string[];
+      if (Array.isArray(body.grantTypes)) client.grantTypes = body.grantTypes as string[];
+      if (Array.isArray(body.redirectUris)) client.redirectUris = body.redirectUris as string[];
+      if (client.grantTypes?.includes('authorization_code') && (!client.redirectUris?.length || typeof body.issuerUrl !== 'string')) {
+        return oidcError(400, 'InvalidRequestException', 'invalid_request', 'the authorization_code grant needs redirectUris and issuerUrl');
+      }
       clients.set(client.clientId, client);
       const now = Math.floor(Date.now() / 1000);
       return json(200, {
@@ -254,6 +285,18 @@ export async function startSsoStandIn(options: Partial<SsoBehaviour> = {}): Prom
         device.state = 'redeemed';
         return issueToken(client);
       }
+      if (body.grantType === 'authorization_code') {
+        const issued = codes.get(String(body.code));
+        if (!issued || issued.redeemed || issued.clientId !== client.clientId) return oidcError(400, 'InvalidGrantException', 'invalid_grant', 'unknown authorization code');
+        if (body.redirectUri !== issued.redirectUri) return oidcError(400, 'InvalidGrantException', 'invalid_grant', 'redirectUri does not match');
+        // RFC 7636 §4.6: BASE64URL(SHA256(code_verifier)) must equal the code_challenge.
+        const verifier = typeof body.codeVerifier === 'string' ? body.codeVerifier : '';
+        if (createHash('sha256').update(verifier, 'ascii').digest('base64url') !== issued.challenge) {
+          return oidcError(400, 'InvalidGrantException', 'invalid_grant', 'code_verifier does not match code_challenge');
+        }
+        issued.redeemed = true;
+        return issueToken(client);
+      }
       if (body.grantType === 'refresh_token') {
         const owner = refreshTokens.get(String(body.refreshToken));
         if (owner !== client.clientId) return oidcError(400, 'InvalidGrantException', 'invalid_grant', 'invalid refresh token');
@@ -263,6 +306,39 @@ export async function startSsoStandIn(options: Partial<SsoBehaviour> = {}): Prom
       return oidcError(400, 'UnsupportedGrantTypeException', 'unsupported_grant_type', `grant type ${String(body.grantType)}`);
     }
     return portalError(404, 'ResourceNotFoundException', `no POST ${path}`);
+  };
+
+  /**
+   * The browser at /authorize: a bad client or redirect URI gets an error page (never a redirect
+   * to an address not registered); otherwise the person approves or denies, and the answer goes
+   * to the loopback redirect URI (RFC 8252 §7.3: any port of the registered one) with the state.
+   */
+  const authorize = (query: Record<string, string>): CannedResponse => {
+    const client = clients.get(query.client_id ?? '');
+    if (!client?.grantTypes?.includes('authorization_code')) return { status: 400, body: 'unknown client, or not registered for authorization_code\n' };
+    let redirect: URL;
+    try {
+      redirect = new URL(query.redirect_uri ?? '');
+    } catch {
+      return { status: 400, body: 'redirect_uri is not a URL\n' };
+    }
+    const portless = `${redirect.protocol}//${redirect.hostname}${redirect.pathname}`;
+    if (redirect.hostname !== '127.0.0.1' || !client.redirectUris?.includes(portless) || redirect.search) {
+      return { status: 400, body: 'redirect_uri is not registered\n' };
+    }
+    const answer = new URLSearchParams();
+    if (query.response_type !== 'code' || query.code_challenge_method !== 'S256' || !query.code_challenge || !query.state) {
+      answer.set('error', 'invalid_request');
+    } else if (behaviour.authorize === 'deny') {
+      answer.set('error', 'access_denied');
+      answer.set('error_description', 'The user denied the request');
+    } else {
+      const code = `code-${randomBytes(12).toString('hex')}`;
+      codes.set(code, { clientId: client.clientId, redirectUri: query.redirect_uri!, challenge: query.code_challenge, redeemed: false });
+      answer.set('code', code);
+    }
+    if (query.state) answer.set('state', query.state);
+    return { status: 302, body: '', headers: { location: `${query.redirect_uri}?${answer}`, 'content-type': 'text/plain' } };
   };
 
   const sockets = new Set<Socket>();
@@ -334,6 +410,8 @@ function operationOf(method: string, path: string): SsoOperation {
   if (method === 'POST' && path === '/client/register') return 'RegisterClient';
   if (method === 'POST' && path === '/device_authorization') return 'StartDeviceAuthorization';
   if (method === 'POST' && path === '/token') return 'CreateToken';
+  if (method === 'GET' && path === '/authorize') return 'Authorize';
+  if (method === 'POST' && path === '/logout') return 'Logout';
   return 'Unknown';
 }
 
