@@ -82,6 +82,10 @@ export interface MotoServer {
   createUser(name: string): Promise<UserCredentials>;
   /** An IAM role; see RoleOptions. Create the trusted principals first. */
   createRole(name: string, options: RoleOptions): Promise<{ arn: string; name: string }>;
+  /** An inline policy on a user: `statements` are IAM policy statements (Effect, Action, Resource). */
+  putUserPolicy(user: string, name: string, statements: Array<Record<string, unknown>>): Promise<void>;
+  /** The ids of the user's access keys, as IAM lists them; with auth off (it signs with the seeding key). */
+  listAccessKeys(user: string): Promise<string[]>;
   /** From now on every request is authenticated and authorized. Seed before this. */
   enableAuth(): Promise<void>;
   /** Back to accepting anything (moto's default). */
@@ -273,6 +277,16 @@ class Server implements MotoServer {
       secretAccessKey: xmlValue(key, 'SecretAccessKey'),
       arn: xmlValue(created, 'Arn'),
     };
+  }
+
+  async putUserPolicy(user: string, name: string, statements: Array<Record<string, unknown>>): Promise<void> {
+    this.assertSeedable('putUserPolicy');
+    await this.iam('PutUserPolicy', { UserName: user, PolicyName: name, PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: statements }) });
+  }
+
+  async listAccessKeys(user: string): Promise<string[]> {
+    const text = await this.iam('ListAccessKeys', { UserName: user });
+    return [...text.matchAll(/<AccessKeyId>([^<]+)<\/AccessKeyId>/g)].map((match) => match[1]!);
   }
 
   async createRole(name: string, options: RoleOptions): Promise<{ arn: string; name: string }> {
