@@ -60,5 +60,9 @@ for node in "$@"; do
     [ "$(stat -c %a "$cache")" = 700 ] || fail "the compile cache directory is not 0700"
     [ -n "$(find "$cache" -type f | head -1)" ] || fail 'nothing was written to the compile cache'
   fi
-  echo "smoke: $node_version: --version, explain, use, cached use, exec: ok"
+  # Keys in the encrypted file (the OS keystore's native module is not installed here, by design).
+  keys() { env -i PATH="$PATH" HOME="$home" AWSROLE_KEYSTORE=file AWSROLE_FILE_PASSPHRASE=smoke "$node" "$bin" "$@"; }
+  printf 'AKIAEXAMPLESMOKE0002\nsmoke-secret\n' | keys keys add keysmoke --stdin 2>/dev/null || fail 'keys add into the encrypted file failed'
+  [[ $(keys credential-process --keys keysmoke) == *'"SecretAccessKey":"smoke-secret"'* ]] || fail 'credential-process --keys did not give the stored keys'
+  echo "smoke: $node_version: --version, explain, use, cached use, exec, keys: ok"
 done

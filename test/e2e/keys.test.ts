@@ -190,3 +190,30 @@ describe('keys add --stdin', () => {
     expect(argv.code).toBe(2);
   });
 });
+
+describe('an MFA profile on top of stored keys', () => {
+  // moto accepts the credentials of its GetSessionToken only with authentication off.
+  beforeAll(async () => {
+    await moto.disableAuth();
+    await moto.createRole('R2', { trust: [alice.arn] });
+    sandbox.writeCredentials('[base]\ncredential_process = awsrole credential-process --keys base\n');
+    sandbox.writeConfig(
+      ['R', 'R2'].map((role) => `[profile mfa-${role}]\nrole_arn = ${roleArn(role)}\nsource_profile = base\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n`).join('\n'),
+    );
+    await runAwsrole(['cache', 'clear'], { env });
+    await moto.startRecording();
+  });
+
+  it('still gets one GetSessionToken, signed with the stored key, for every role that shares the device', async () => {
+    const first = await runAwsrole(['use', 'mfa-R', '--shell', 'bash', '--mfa-code', '123456'], { env });
+    expect(first.code).toBe(0);
+    const second = await runAwsrole(['use', 'mfa-R2', '--shell', 'bash', '--mfa-code', '654321'], { env });
+    expect(second.code).toBe(0);
+    const calls = (await moto.recordedStsActions()).map((call) => [call.action, call.accessKeyId === alice.accessKeyId ? 'alice' : 'session']);
+    expect(calls).toEqual([
+      ['GetSessionToken', 'alice'],
+      ['AssumeRole', 'session'],
+      ['AssumeRole', 'session'],
+    ]);
+  });
+});
