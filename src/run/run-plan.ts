@@ -77,6 +77,7 @@ export async function runPlan(plan: Plan, effects: Effects): Promise<Session> {
     return step;
   });
   warnIfSourceIsOwnSession(first, effects);
+  await effects.cache?.unlock(); // an encrypted cache loads its key from the keystore here, once
   // When the source's identity is known up front, a cached hop means the source need not run.
   let source: SourceResult | undefined;
   const identity = knownIdentity(first, effects) ?? (source = await freshSource(first, effects)).identity;

@@ -4,7 +4,7 @@
 // on); awsrole reads its keystore itself without running that line; a wrong passphrase and a
 // changed file are refused whole; no secret reaches argv, stderr or a child's environment.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AWSROLE_BIN, runAwsrole, runPython } from '../support/cli.js';
@@ -215,5 +215,58 @@ describe('an MFA profile on top of stored keys', () => {
       ['AssumeRole', 'session'],
       ['AssumeRole', 'session'],
     ]);
+  });
+});
+
+describe('AWSROLE_CACHE_ENCRYPT=keystore', () => {
+  let encrypted: Record<string, string>;
+  const cacheDir = () => join(sandbox.home, '.cache/awsrole');
+  const cacheFiles = () => readdirSync(cacheDir()).filter((name) => name.endsWith('.json')).map((name) => readFileSync(join(cacheDir(), name), 'utf8'));
+  const exported = (stdout: string, name: string) => stdout.match(new RegExp(`export ${name}='([^']+)'`))?.[1];
+
+  beforeAll(async () => {
+    sandbox.writeCredentials('[base]\ncredential_process = awsrole credential-process --keys base\n');
+    sandbox.writeConfig(`[profile admin]\nrole_arn = ${roleArn('R')}\nsource_profile = base\n`);
+    encrypted = { ...env, AWSROLE_CACHE_ENCRYPT: 'keystore' };
+    await runAwsrole(['cache', 'clear'], { env });
+    rmSync(join(sandbox.home, '.aws/cli'), { recursive: true, force: true }); // earlier uses shared sessions there
+  });
+
+  it('caches the session with its secrets encrypted, and not in the AWS CLI cache; the second use reuses it', async () => {
+    const first = await runAwsrole(['use', 'admin', '--shell', 'bash'], { env: encrypted });
+    expect(first.code, first.stderr).toBe(0);
+    const secret = exported(first.stdout, 'AWS_SECRET_ACCESS_KEY')!;
+    const token = exported(first.stdout, 'AWS_SESSION_TOKEN')!;
+    const files = cacheFiles();
+    expect(files).toHaveLength(1);
+    expect(files[0]).toContain('"sealed"');
+    expect(files[0]).not.toContain(secret);
+    expect(files[0]).not.toContain(token);
+    expect(existsSync(join(sandbox.home, '.aws/cli/cache'))).toBe(false);
+
+    const second = await runAwsrole(['use', 'admin', '--shell', 'bash', '--debug'], { env: encrypted });
+    expect(second.stderr).toContain('reusing the assume-role session');
+    expect(exported(second.stdout, 'AWS_SESSION_TOKEN')).toBe(token);
+    expectNoSecret(second.stderr);
+    expect(second.stderr).not.toContain(secret);
+  });
+
+  it('cache list shows the entry without unlocking anything', async () => {
+    const list = await runAwsrole(['cache', 'list', '--json'], { env: { ...encrypted, AWSROLE_FILE_PASSPHRASE: 'wrong' } });
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.stdout)).toMatchObject([{ profile: 'admin', kind: 'assume-role', subject: roleArn('R') }]);
+  });
+
+  it('explain says the cache is encrypted and not shared with the AWS CLI', async () => {
+    const explain = await runAwsrole(['explain', 'admin'], { env: encrypted });
+    expect(explain.stdout).toContain("cache encrypted with a key in awsrole's keystore; the AWS CLI's cache is not shared  (AWSROLE_CACHE_ENCRYPT=keystore)");
+    const plain = await runAwsrole(['explain', 'admin'], { env });
+    expect(plain.stdout).not.toContain('cache encrypted');
+  });
+
+  it('another value is a configuration error (exit 3), not silently plaintext', async () => {
+    const run = await runAwsrole(['use', 'admin', '--shell', 'bash'], { env: { ...env, AWSROLE_CACHE_ENCRYPT: 'yes' } });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('AWSROLE_CACHE_ENCRYPT must be keystore');
   });
 });
