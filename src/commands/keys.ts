@@ -171,7 +171,7 @@ function readIfPresent(path: string): string {
 }
 
 async function promptForKeys(profile: string): Promise<LongTermKeys> {
-  const terminal = openTerminal();
+  const terminal = openTerminal('/dev/tty', 'key prompt');
   if (!terminal) throw new UsageError('no terminal to ask for the keys on', `pipe them in: printf '%s\\n' "$KEY_ID" "$SECRET" | awsrole keys add ${profile} --stdin`);
   try {
     terminal.write(`Keys for profile ${profile} (typed without echo)\n`);

@@ -64,7 +64,7 @@ export async function newPassphrase(env: Env, path: string): Promise<string> {
 }
 
 function needTerminal(path: string): Terminal {
-  const terminal = openTerminal();
+  const terminal = openTerminal('/dev/tty', 'passphrase prompt');
   if (!terminal) {
     throw new ConfigError(
       `the encrypted key file needs a passphrase, and there is no terminal to ask on (${path})`,
