@@ -1,7 +1,7 @@
 import type { AssumedRole } from '../sts/types.js';
 import { readAwsCliSession, removeAwsCliSession, removeAwsCliSessionsWrittenBy, writeAwsCliSession, type AwsCliCacheArgs } from './aws-cli-cache.js';
 import type { AwsCliShare } from './cli-cache-trust.js';
-import type { EntrySealer } from './entry-sealer.js';
+import type { EntrySealer } from '../keys/entry-sealer.js';
 import { assumedRoleMatches } from './role-arn.js';
 import { openCacheStore, type CacheStore } from './store.js';
 
@@ -36,8 +36,11 @@ export interface SessionCacheOptions {
   debug: (message: string) => void;
   /** For a session that could not be saved: the credentials are still good, so it only warns. */
   warn: (message: string) => void;
-  /** AWSROLE_CACHE_ENCRYPT=keystore: the secret fields of every entry sealed (entry-sealer.ts). */
-  sealer?: EntrySealer;
+  /**
+   * AWSROLE_CACHE_ENCRYPT=keystore: loads the sealer (keys/entry-sealer.ts) that encrypts the
+   * secret fields of every entry; called once, by unlock().
+   */
+  loadSealer?: () => Promise<EntrySealer>;
 }
 
 /** The fields of an entry that a sealer encrypts; the rest stay clear for `cache list`. */
@@ -58,6 +61,7 @@ export interface RoleAsked {
  */
 export class SessionCache {
   private readonly store: CacheStore;
+  private sealer: EntrySealer | undefined;
 
   constructor(private readonly options: SessionCacheOptions) {
     this.store = openCacheStore(options.dir, {
@@ -70,7 +74,7 @@ export class SessionCache {
 
   /** Loads the key of an encrypted cache (once); nothing to do for a plain one. Call before any find or save. */
   async unlock(): Promise<void> {
-    await this.options.sealer?.unlock();
+    if (this.options.loadSealer) this.sealer ??= await this.options.loadSealer();
   }
 
   findRole(key: string, asked: RoleAsked, cli: AwsCliShare, validUntil: Date): AssumedRole | undefined {
@@ -200,8 +204,11 @@ export class SessionCache {
 
   /** With a sealer, the entry as written: its secret fields replaced by `sealed`. */
   private seal(entry: SessionEntry): unknown {
-    const { sealer } = this.options;
-    if (!sealer) return entry;
+    const { sealer } = this;
+    if (!sealer) {
+      if (this.options.loadSealer) throw new Error('internal error: the encrypted session cache was written before unlock()');
+      return entry;
+    }
     const { accessKeyId, secretAccessKey, sessionToken, ...clear } = entry;
     return { ...clear, sealed: sealer.seal(JSON.stringify({ accessKeyId, secretAccessKey, sessionToken }), JSON.stringify(clear)) };
   }
@@ -212,8 +219,11 @@ export class SessionCache {
    * sealed entry is incomplete, so a miss as well.
    */
   private unseal(value: unknown): SessionEntry | undefined {
-    const { sealer } = this.options;
-    if (!sealer) return parseEntry(value);
+    const { sealer } = this;
+    if (!sealer) {
+      if (this.options.loadSealer) throw new Error('internal error: the encrypted session cache was read before unlock()');
+      return parseEntry(value);
+    }
     if (!isSealed(value)) return undefined;
     const { sealed, ...clear } = value;
     const opened = sealer.open(sealed, JSON.stringify(clear));

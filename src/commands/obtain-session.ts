@@ -1,7 +1,6 @@
 import { userInfo } from 'node:os';
 import { roleChains, type RoleChains } from '../cache/cli-cache-trust.js';
 import { cacheEncryptedWithKeystore } from '../cache/encryption-setting.js';
-import { keySealer } from '../cache/entry-sealer.js';
 import { SessionCache } from '../cache/sessions.js';
 import { loadConfig } from '../config/load.js';
 import type { Session } from '../run/credentials.js';
@@ -91,8 +90,8 @@ export function effectsFor(options: CredentialOptions & { quiet?: boolean }, con
     // Encrypted sessions are never shared with the AWS CLI, whose cache format is plaintext.
     const encrypted = cacheEncryptedWithKeystore(env);
     const awsCliDir = options.cliCache === false || encrypted ? undefined : awsCliCacheDirectory(env);
-    const sealer = encrypted ? keySealer(async () => (await import('../keys/cache-key.js')).sessionCacheKey(env, context.info)) : undefined;
-    effects.cache = new SessionCache({ dir: cacheDirectory(env), awsCliDir, now, debug: context.debug, warn: context.warn, ...(sealer && { sealer }) });
+    const loadSealer = encrypted ? async () => (await import('../keys/entry-sealer.js')).keystoreSealer(env, context.info) : undefined;
+    effects.cache = new SessionCache({ dir: cacheDirectory(env), awsCliDir, now, debug: context.debug, warn: context.warn, ...(loadSealer && { loadSealer }) });
     let chains: RoleChains | undefined;
     effects.roleChains = () => (chains ??= everyRoleChain(context));
   }

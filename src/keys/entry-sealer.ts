@@ -1,30 +1,29 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import type { Env } from '../environment/env.js';
+import { sessionCacheKey } from './cache-key.js';
 
 /**
  * Encrypts the secret part of a cache entry (AWSROLE_CACHE_ENCRYPT=keystore): AES-256-GCM with a
  * key from awsrole's keystore, the entry's clear fields (profile, role, expiry) as authenticated
  * data, so that `cache list` needs no key and a sealed secret cannot be moved to another entry.
- * The key is loaded by unlock(), once, before the cache is used (run-plan.ts).
+ * Loaded (with its key) only when the cache is encrypted: SessionCache.unlock() in run-plan.ts.
  */
 export interface EntrySealer {
-  unlock(): Promise<void>;
   /** base64 of iv (12) | tag (16) | ciphertext. */
   seal(secret: string, clearFields: string): string;
   /** undefined when it does not authenticate (another key, a changed file): a miss. */
   open(sealed: string, clearFields: string): string | undefined;
 }
 
-export function keySealer(loadKey: () => Promise<Buffer>): EntrySealer {
-  let key: Buffer | undefined;
-  const need = (): Buffer => {
-    if (!key) throw new Error('internal error: the session cache was used before its key was loaded (unlock)');
-    return key;
-  };
+/** The sealer of AWSROLE_CACHE_ENCRYPT=keystore: its key from the keystore (made on first use). */
+export async function keystoreSealer(env: Env, info: (message: string) => void): Promise<EntrySealer> {
+  return keySealer(await sessionCacheKey(env, info));
+}
+
+export function keySealer(key: Buffer): EntrySealer {
+  if (key.length !== 32) throw new Error('internal error: the session cache key is not 32 bytes');
+  const need = (): Buffer => key;
   return {
-    async unlock() {
-      key ??= await loadKey();
-      if (key.length !== 32) throw new Error('internal error: the session cache key is not 32 bytes');
-    },
     seal(secret, clearFields) {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', need(), iv);
