@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AWSROLE_BIN, runAwsrole, runPython } from '../support/cli.js';
+import { AWSROLE_BIN, REPO_ROOT, runAwsrole, runProgram, runPython } from '../support/cli.js';
 import { startMoto, type MotoServer, type UserCredentials } from '../support/moto.js';
 import { createSandbox, type Sandbox } from '../support/sandbox.js';
 
@@ -92,6 +92,17 @@ describe('keys import', () => {
     const aws = spawnSync('aws', ['sts', 'get-caller-identity', '--profile', 'base', '--output', 'json'], { env, encoding: 'utf8' });
     expect(aws.stderr).toBe('');
     expect(JSON.parse(aws.stdout).Arn).toBe(alice.arn);
+  });
+
+  it('the JS SDK does too: its default chain runs the credential_process line for AWS_PROFILE=base', async () => {
+    // The SDK resolves credentials itself here (no explicit credentials): fromIni → credential_process.
+    const script = `
+      const { STSClient, GetCallerIdentityCommand } = require('@aws-sdk/client-sts');
+      new STSClient({ region: 'us-east-1' }).send(new GetCallerIdentityCommand({}))
+        .then((answer) => console.log(answer.Arn), (error) => { console.error(String(error)); process.exit(1); });`;
+    const js = await runProgram(process.execPath, ['-e', script], { env: { ...env, AWS_PROFILE: 'base', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }, cwd: REPO_ROOT });
+    expect(js.stderr).toBe('');
+    expect(js.stdout.trim()).toBe(alice.arn);
   });
 
   it('awsrole reads the keystore itself: a role on top works with no awsrole on PATH to run', async () => {
