@@ -42,6 +42,9 @@ const STARTUP_COMMANDS = [
   'completion/run.ts',
 ].map(src);
 
+/** Packages left to node_modules at run time (package.json's optionalDependencies). */
+const NATIVE_PACKAGES = ['@napi-rs/keyring'];
+
 const ENTRY = resolve(root, 'src/cli.ts');
 const COMPILE_CACHE = resolve(root, 'src/startup/compile-cache.ts');
 const dist = resolve(root, 'dist');
@@ -127,6 +130,9 @@ const { output } = await build({
   platform: 'node',
   logLevel: 'warn',
   plugins: [noTopLevelAwait, collectStartupModules, lazyCommanderChildProcess],
+  // A native module (a .node binary per platform) cannot be bundled: it is an optional dependency,
+  // installed beside awsrole by npm, and loaded by src/keys/os-backend.ts only when keys are used.
+  external: NATIVE_PACKAGES,
   // The SDK's ES module builds (dist-es) tree-shake better than its CommonJS ones.
   resolve: { mainFields: ['module', 'main'] },
   transform: { target: 'node20' },

@@ -63,5 +63,9 @@ for node in "$@"; do
   else
     [ "$(find "$cache" -name 'cli-*.v8cache' -perm 600 | wc -l)" = 1 ] || fail 'no 0600 code cache of dist/cli.js was written'
   fi
-  echo "smoke: $node_version: --version, explain, use, cached use, exec: ok"
+  # Keys in the encrypted file (the OS keystore's native module is not installed here, by design).
+  keys() { env -i PATH="$PATH" HOME="$home" AWSROLE_KEYSTORE=file AWSROLE_FILE_PASSPHRASE=smoke "$node" "$bin" "$@"; }
+  printf 'AKIAEXAMPLESMOKE0002\nsmoke-secret\n' | keys keys add keysmoke --stdin 2>/dev/null || fail 'keys add into the encrypted file failed'
+  [[ $(keys credential-process --keys keysmoke) == *'"SecretAccessKey":"smoke-secret"'* ]] || fail 'credential-process --keys did not give the stored keys'
+  echo "smoke: $node_version: --version, explain, use, cached use, exec, keys: ok"
 done

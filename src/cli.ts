@@ -201,8 +201,13 @@ withCredentialOptions(program.command('export'))
 withCredentialOptions(program.command('credential-process'))
   .description('print credentials as credential_process JSON, for the AWS SDKs and CLI')
   .argument('<profile>', 'profile name')
-  .addHelpText('after', examples('[profile prod-sdk]', 'credential_process = awsrole credential-process prod-admin'))
-  .action(async (profile: string, options: CredentialOptions & CommonOptions) => {
+  .option('--keys', "the profile's long-term keys from awsrole's keystore (the line keys add and keys import write)")
+  .addHelpText('after', examples('[profile prod-sdk]', 'credential_process = awsrole credential-process prod-admin', 'credential_process = awsrole credential-process --keys base'))
+  .action(async (profile: string, options: CredentialOptions & CommonOptions & { keys?: boolean }) => {
+    if (options.keys) {
+      const { keysCredentialProcessCommand } = await import('./commands/keys.js');
+      return keysCredentialProcessCommand(profile, context(options));
+    }
     const { credentialProcessCommand } = await import('./commands/export.js');
     await credentialProcessCommand(profile, options, context(options));
   });
@@ -343,6 +348,53 @@ withCommonOptions(cache.command('clear'))
   .action(async (profile: string | undefined, options: CommonOptions & { cliCache?: boolean }) => {
     const { cacheClearCommand } = await import('./commands/cache.js');
     cacheClearCommand(profile, options, context(options));
+  });
+
+const keys = program.command('keys').description("long-term keys in the OS keystore (or an encrypted file) instead of ~/.aws/credentials");
+
+withCommonOptions(keys.command('add'))
+  .description('store keys for a profile: typed on the terminal without echo, or two lines on stdin; never as arguments')
+  .argument('<profile>', 'the profile the keys belong to (its credential_process becomes awsrole credential-process --keys <profile>)')
+  .option('--stdin', 'read the access key id and the secret access key, one per line, from stdin')
+  .addHelpText('after', examples('awsrole keys add base', 'printf \'%s\\n\' "$KEY_ID" "$SECRET" | awsrole keys add base --stdin'))
+  .action(async (profile: string, options: CommonOptions & { stdin?: boolean }) => {
+    const { keysAddCommand } = await import('./commands/keys.js');
+    await keysAddCommand(profile, options, context(options));
+  });
+
+withCommonOptions(keys.command('import'))
+  .description("move a profile's keys out of ~/.aws/credentials into the keystore; only the two key lines change")
+  .argument('<profile>', 'a profile with aws_access_key_id and aws_secret_access_key')
+  .addHelpText('after', examples('awsrole keys import base'))
+  .action(async (profile: string, options: CommonOptions) => {
+    const { keysImportCommand } = await import('./commands/keys.js');
+    await keysImportCommand(profile, context(options));
+  });
+
+withCommonOptions(keys.command('list'))
+  .description('the profiles with stored keys: key id (masked), age, backend; nothing is unlocked')
+  .addHelpText('after', examples('awsrole keys list', 'awsrole keys list --json'))
+  .action(async (options: CommonOptions) => {
+    const { keysListCommand } = await import('./commands/keys.js');
+    keysListCommand(options, context(options));
+  });
+
+withCommonOptions(keys.command('remove'))
+  .description("remove a profile's stored keys")
+  .argument('<profile>', 'profile name')
+  .addHelpText('after', examples('awsrole keys remove base'))
+  .action(async (profile: string, options: CommonOptions) => {
+    const { keysRemoveCommand } = await import('./commands/keys.js');
+    await keysRemoveCommand(profile, context(options));
+  });
+
+withCommonOptions(keys.command('rotate'))
+  .description('a new access key for the profile (IAM CreateAccessKey), checked, stored, then the old one deleted')
+  .argument('<profile>', 'a profile whose keys are in the keystore')
+  .addHelpText('after', examples('awsrole keys rotate base'))
+  .action(async (profile: string, options: CommonOptions) => {
+    const { keysRotateCommand } = await import('./commands/keys-rotate.js');
+    await keysRotateCommand(profile, context(options));
   });
 
 // The subcommand commander dispatched to, known before its own options are parsed: a failed

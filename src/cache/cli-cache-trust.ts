@@ -44,6 +44,8 @@ function callerOf(step: Step): unknown[] {
       return [step.kind];
     case 'process':
       return ['process', step.command.value];
+    case 'keystore':
+      return ['keystore', step.entry.value];
     case 'sso':
       return ['sso', step.startUrl.value, step.accountId.value, step.roleName.value];
     case 'web-identity':

@@ -1,6 +1,7 @@
 import type { AssumedRole } from '../sts/types.js';
 import { readAwsCliSession, removeAwsCliSession, removeAwsCliSessionsWrittenBy, writeAwsCliSession, type AwsCliCacheArgs } from './aws-cli-cache.js';
 import type { AwsCliShare } from './cli-cache-trust.js';
+import type { EntrySealer } from '../keys/entry-sealer.js';
 import { assumedRoleMatches } from './role-arn.js';
 import { openCacheStore, type CacheStore } from './store.js';
 
@@ -35,7 +36,15 @@ export interface SessionCacheOptions {
   debug: (message: string) => void;
   /** For a session that could not be saved: the credentials are still good, so it only warns. */
   warn: (message: string) => void;
+  /**
+   * AWSROLE_CACHE_ENCRYPT=keystore: loads the sealer (keys/entry-sealer.ts) that encrypts the
+   * secret fields of every entry; called once, by unlock().
+   */
+  loadSealer?: () => Promise<EntrySealer>;
 }
+
+/** The fields of an entry that a sealer encrypts; the rest stay clear for `cache list`. */
+const SECRET_FIELDS = ['accessKeyId', 'secretAccessKey', 'sessionToken'] as const;
 
 /** What a cached role session must be: the role and the session name asked for. */
 export interface RoleAsked {
@@ -52,6 +61,7 @@ export interface RoleAsked {
  */
 export class SessionCache {
   private readonly store: CacheStore;
+  private sealer: EntrySealer | undefined;
 
   constructor(private readonly options: SessionCacheOptions) {
     this.store = openCacheStore(options.dir, {
@@ -60,6 +70,11 @@ export class SessionCache {
           options.debug(`cache: waiting for another awsrole${holder ? ` (pid ${holder.pid})` : ''} obtaining the same session`),
       },
     });
+  }
+
+  /** Loads the key of an encrypted cache (once); nothing to do for a plain one. Call before any find or save. */
+  async unlock(): Promise<void> {
+    if (this.options.loadSealer) this.sealer ??= await this.options.loadSealer();
   }
 
   findRole(key: string, asked: RoleAsked, cli: AwsCliShare, validUntil: Date): AssumedRole | undefined {
@@ -129,7 +144,8 @@ export class SessionCache {
   /** Every complete entry of awsrole's own cache. */
   entries(): Array<{ key: string; entry: SessionEntry }> {
     return this.store.list().flatMap(({ key, value }) => {
-      const entry = parseEntry(value);
+      // Listing needs no secret: a sealed entry is listed with its clear fields only.
+      const entry = parseEntry(value) ?? (isSealed(value) ? parseEntry({ ...value, accessKeyId: '', secretAccessKey: '', sessionToken: '' }) : undefined);
       return entry ? [{ key, entry }] : [];
     });
   }
@@ -153,7 +169,7 @@ export class SessionCache {
   }
 
   private readEntry(key: string, kind: SessionEntry['kind'], validUntil: Date): SessionEntry | undefined {
-    const entry = parseEntry(this.store.read(key));
+    const entry = this.unseal(this.store.read(key));
     if (!entry || entry.kind !== kind) return undefined;
     if (new Date(entry.expiration) <= validUntil) {
       this.options.debug(`cache: ${kind} session of ${entry.profile} expires ${entry.expiration}: too soon to reuse`);
@@ -183,7 +199,44 @@ export class SessionCache {
       expiration: credentials.expiration.toISOString(),
       obtainedAt: this.options.now().toISOString(),
     };
-    this.saving(this.store.dir, () => this.store.write(key, entry));
+    this.saving(this.store.dir, () => this.store.write(key, this.seal(entry)));
+  }
+
+  /** With a sealer, the entry as written: its secret fields replaced by `sealed`. */
+  private seal(entry: SessionEntry): unknown {
+    const { sealer } = this;
+    if (!sealer) {
+      if (this.options.loadSealer) throw new Error('internal error: the encrypted session cache was written before unlock()');
+      return entry;
+    }
+    const { accessKeyId, secretAccessKey, sessionToken, ...clear } = entry;
+    return { ...clear, sealed: sealer.seal(JSON.stringify({ accessKeyId, secretAccessKey, sessionToken }), JSON.stringify(clear)) };
+  }
+
+  /**
+   * An entry as read. With a sealer only sealed entries count (a plaintext one from before
+   * encryption was switched on is a miss, and is replaced on the next write); without one, a
+   * sealed entry is incomplete, so a miss as well.
+   */
+  private unseal(value: unknown): SessionEntry | undefined {
+    const { sealer } = this;
+    if (!sealer) {
+      if (this.options.loadSealer) throw new Error('internal error: the encrypted session cache was read before unlock()');
+      return parseEntry(value);
+    }
+    if (!isSealed(value)) return undefined;
+    const { sealed, ...clear } = value;
+    const opened = sealer.open(sealed, JSON.stringify(clear));
+    if (opened === undefined) {
+      this.options.debug('cache: an encrypted entry does not open with the keystore\'s key: a miss');
+      return undefined;
+    }
+    try {
+      const secrets = JSON.parse(opened) as Record<string, unknown>;
+      return parseEntry({ ...clear, ...Object.fromEntries(SECRET_FIELDS.map((field) => [field, secrets[field]])) });
+    } catch {
+      return undefined;
+    }
   }
 
   private saving(where: string, write: () => void): void {
@@ -204,6 +257,10 @@ export function parseEntry(value: unknown): SessionEntry | undefined {
   if (!strings.every((field) => typeof entry[field] === 'string')) return undefined;
   if (Number.isNaN(new Date(entry.expiration!).getTime())) return undefined;
   return entry as SessionEntry;
+}
+
+function isSealed(value: unknown): value is Record<string, unknown> & { sealed: string } {
+  return typeof value === 'object' && value !== null && typeof (value as { sealed?: unknown }).sealed === 'string';
 }
 
 function toCredentials(entry: SessionEntry): AssumedRole['credentials'] {

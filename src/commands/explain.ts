@@ -1,3 +1,4 @@
+import { CACHE_ENCRYPT_VARIABLE, cacheEncryptedWithKeystore } from '../cache/encryption-setting.js';
 import { loadConfig } from '../config/load.js';
 import { describePlan, planToJson } from '../plan/describe.js';
 import { execServerDefault, SDK_REFRESH_WINDOW_SECONDS } from '../server/setting.js';
@@ -11,8 +12,9 @@ export function explainCommand(
 ): void {
   const plan = planFor(profile, options, context);
   const server = execServerDefault(loadConfig(context.env).profiles.get(profile), context.env);
+  const encrypted = cacheEncryptedWithKeystore(context.env);
   if (options.json) {
-    const document = { ...(planToJson(plan) as Record<string, unknown>), ...(server && { execServer: server }) };
+    const document = { ...(planToJson(plan) as Record<string, unknown>), ...(server && { execServer: server }), ...(encrypted && { cache: { encrypted: true, awsCliShared: false } }) };
     context.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
     return;
   }
@@ -23,5 +25,6 @@ export function explainCommand(
       : 'with keys in the environment (--no-server)';
     text += `  exec ${how}  (${server.source})\n`;
   }
+  if (encrypted) text += `  cache encrypted with a key in awsrole's keystore; the AWS CLI's cache is not shared  (${CACHE_ENCRYPT_VARIABLE}=keystore)\n`;
   context.stdout.write(text);
 }

@@ -1,5 +1,6 @@
 import { userInfo } from 'node:os';
 import { roleChains, type RoleChains } from '../cache/cli-cache-trust.js';
+import { cacheEncryptedWithKeystore } from '../cache/encryption-setting.js';
 import { SessionCache } from '../cache/sessions.js';
 import { loadConfig } from '../config/load.js';
 import type { Session } from '../run/credentials.js';
@@ -89,8 +90,11 @@ export function effectsFor(options: CredentialOptions & { quiet?: boolean }, con
     ...(options.quiet ? {} : { spin }),
   };
   if (options.cache !== false) {
-    const awsCliDir = options.cliCache === false ? undefined : awsCliCacheDirectory(env);
-    effects.cache = new SessionCache({ dir: cacheDirectory(env), awsCliDir, now, debug: context.debug, warn: context.warn });
+    // Encrypted sessions are never shared with the AWS CLI, whose cache format is plaintext.
+    const encrypted = cacheEncryptedWithKeystore(env);
+    const awsCliDir = options.cliCache === false || encrypted ? undefined : awsCliCacheDirectory(env);
+    const loadSealer = encrypted ? async () => (await import('../keys/entry-sealer.js')).keystoreSealer(env, context.info) : undefined;
+    effects.cache = new SessionCache({ dir: cacheDirectory(env), awsCliDir, now, debug: context.debug, warn: context.warn, ...(loadSealer && { loadSealer }) });
     let chains: RoleChains | undefined;
     effects.roleChains = () => (chains ??= everyRoleChain(context));
   }

@@ -43,6 +43,12 @@ export function credentialsFilePath(env: Env): string {
   return expandHome(expandVariables(env.AWS_SHARED_CREDENTIALS_FILE || '~/.aws/credentials', env), env);
 }
 
+/**
+ * awsrole's own secrets among the variables (the encrypted key file's passphrase): they are
+ * meant for awsrole alone, so no command or helper it starts inherits them.
+ */
+export const AWSROLE_SECRET_VARIABLES: readonly string[] = ['AWSROLE_FILE_PASSPHRASE'];
+
 /** botocore's rule for true/false settings in the environment: case-insensitive `true`. */
 export function envFlag(env: Env, name: string): boolean {
   return (env[name] ?? '').trim().toLowerCase() === 'true';
@@ -60,6 +66,14 @@ export function cacheDirectory(env: Env): string {
  */
 export function stateDirectory(env: Env): string {
   return join(env.XDG_STATE_HOME || join(homeDirectory(env), '.local', 'state'), 'awsrole');
+}
+
+/**
+ * Where awsrole keeps data it must not lose (the keystore's list of profiles, the encrypted key
+ * file): $XDG_DATA_HOME/awsrole, else ~/.local/share/awsrole.
+ */
+export function dataDirectory(env: Env): string {
+  return join(env.XDG_DATA_HOME || join(homeDirectory(env), '.local', 'share'), 'awsrole');
 }
 
 /** The AWS CLI's assume-role cache, shared unless AWSROLE_AWS_CLI_CACHE=false (or --no-cli-cache). */

@@ -20,10 +20,13 @@ export interface Terminal {
 /** Exit code for Ctrl-C, as the shell reports a SIGINT: 128 + 2. */
 export const INTERRUPTED_EXIT_CODE = 128 + constants.signals.SIGINT;
 
-/** The MFA prompt's terminal: /dev/tty (see openDevTty), or undefined when there is none. */
-export function openTerminal(path = '/dev/tty'): Terminal | undefined {
+/**
+ * The MFA prompt's terminal: /dev/tty (see openDevTty), or undefined when there is none. `what`
+ * names the prompt in the message when Ctrl-C or a signal ends it.
+ */
+export function openTerminal(path = '/dev/tty', what = 'MFA code prompt'): Terminal | undefined {
   const tty = openDevTty(path);
-  return tty && new DevTty(new ReadStream(tty.readFd), tty.writeFd);
+  return tty && new DevTty(new ReadStream(tty.readFd), tty.writeFd, what);
 }
 
 class DevTty implements Terminal {
@@ -32,6 +35,7 @@ class DevTty implements Terminal {
   constructor(
     private readonly input: ReadStream,
     private readonly writeFd: number,
+    private readonly what: string,
   ) {
     input.setEncoding('utf8');
     input.pause();
@@ -48,11 +52,11 @@ class DevTty implements Terminal {
       data: (chunk, settle) => {
         const end = editor.feed(chunk);
         if (!end) return;
-        if (end.kind === 'interrupt') settle({ error: new AwsroleError('MFA code prompt cancelled', INTERRUPTED_EXIT_CODE) });
+        if (end.kind === 'interrupt') settle({ error: new AwsroleError(`${this.what} cancelled`, INTERRUPTED_EXIT_CODE) });
         else settle({ value: end.kind === 'line' ? end.line : undefined });
       },
       end: (settle) => settle({ value: undefined }), // the terminal hung up
-      interrupted: (signal) => new AwsroleError(`MFA code prompt interrupted by ${signal}`, 128 + constants.signals[signal]),
+      interrupted: (signal) => new AwsroleError(`${this.what} interrupted by ${signal}`, 128 + constants.signals[signal]),
       after: () => this.write('\n'), // the Enter the user typed was not echoed either
     });
   }

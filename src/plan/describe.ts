@@ -30,6 +30,8 @@ function headline(step: Step): string {
       return `AssumeRoleWithWebIdentity ${step.roleArn.value}  [profile "${step.profile}", ${describeSource(step.roleArn.source)}]`;
     case 'process':
       return `credential_process of profile "${step.profile}"`;
+    case 'keystore':
+      return `long-term keys of profile "${step.entry.value}" in awsrole's keystore, for profile "${step.profile}"`;
     case 'instance-metadata':
       return `EC2 instance role from the instance metadata service, for profile "${step.profile}"`;
     case 'container':
@@ -57,6 +59,9 @@ function details(step: Step): Array<[string, string]> {
       return [['because', because('Ec2InstanceMetadata', step.source)]];
     case 'container':
       return [['because', because('EcsContainer', step.source)]];
+    case 'keystore':
+      // Which backend holds them is in the keystore's list (awsrole keys list): explain reads no files but the config.
+      return [['because', `credential_process is awsrole's own keys helper, read without running it  (${describeSource(step.entry.source)})`]];
     case 'process':
       // The command is shown: it is configuration, and it is what a reader needs to check.
       return [['command', show(step.command)]];

@@ -11,6 +11,7 @@ import { ssoStep, webIdentityFromEnvironment, webIdentityStep, type WebIdentityI
 import type { AssumeRoleStep, Plan, Planned, SourceStep, StaticKeysStep, Step, StsTarget } from './types.js';
 import { checkExternalId, checkMfaSerial, checkRegion, checkRoleArn, checkSessionName, parseDuration } from './validate.js';
 import { formatOrigin, fromSetting } from './where.js';
+import { ownKeysHelperProfile } from './own-keys-helper.js';
 
 /** Flags from the command line. They apply to the profile asked for, i.e. the last hop. */
 export interface ResolveOptions {
@@ -223,6 +224,8 @@ class ChainResolver {
     if (process) {
       // botocore runs an empty command too, and crashes.
       if (!process.value.trim()) throw new ConfigError(`profile "${profile.name}": credential_process is empty (${formatOrigin(process.origin)})`);
+      const keysOf = ownKeysHelperProfile(process.value);
+      if (keysOf) return { kind: 'keystore', profile: profile.name, entry: { value: keysOf, source: fromSetting(process).source } };
       return { kind: 'process', profile: profile.name, command: fromSetting(process) };
     }
     const fromConfigFile = staticKeysIn(profile.name, profile.fromConfig);

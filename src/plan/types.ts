@@ -72,6 +72,17 @@ export interface ProcessStep {
   command: Planned<string>;
 }
 
+/**
+ * Long-term keys in awsrole's keystore, named by awsrole's own helper in `credential_process`
+ * (own-keys-helper.ts): read directly, without running the helper.
+ */
+export interface KeystoreStep {
+  kind: 'keystore';
+  profile: string;
+  /** The profile whose stored keys are used (the helper's argument), from the credential_process line. */
+  entry: Planned<string>;
+}
+
 /** `credential_source = Ec2InstanceMetadata`: the instance role, through IMDS (v2 token first). */
 export interface InstanceMetadataStep {
   kind: 'instance-metadata';
@@ -126,7 +137,7 @@ export interface SigninTarget {
   region?: Planned<string>;
 }
 
-export type SourceStep = StaticKeysStep | EnvironmentStep | WebIdentityStep | ProcessStep | InstanceMetadataStep | ContainerStep | SsoStep | LoginSessionStep;
+export type SourceStep = StaticKeysStep | EnvironmentStep | WebIdentityStep | ProcessStep | KeystoreStep | InstanceMetadataStep | ContainerStep | SsoStep | LoginSessionStep;
 
 export type Step = SourceStep | AssumeRoleStep;
 

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import type { Env } from '../environment/env.js';
+import { AWSROLE_SECRET_VARIABLES, type Env } from '../environment/env.js';
 import { AwsroleError } from '../errors/errors.js';
 import { startSignalForwarding } from './signal-forwarding.js';
 
@@ -13,7 +13,7 @@ export interface VariableChanges {
 export function childEnvironment(base: Env, changes: VariableChanges): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(base)) if (value !== undefined) env[name] = value;
-  for (const name of changes.clear) delete env[name];
+  for (const name of [...changes.clear, ...AWSROLE_SECRET_VARIABLES]) delete env[name];
   for (const [name, value] of changes.set) env[name] = value;
   return env;
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import type { Env } from '../environment/env.js';
+import { AWSROLE_SECRET_VARIABLES, type Env } from '../environment/env.js';
 import { processTree } from './linux-proc.js';
 import { CommandLineSyntaxError, splitCommandLine } from '../mfa/split.js';
 import { dieOf, sendSignal, startSignalForwarding } from './signal-forwarding.js';
@@ -62,7 +62,9 @@ export function runHelper(argv: string[], io: HelperIo): Promise<HelperOutcome> 
     },
   });
   return new Promise((resolve) => {
-    const child = spawn(argv[0]!, argv.slice(1), { env: { ...io.env }, stdio: ['inherit', 'pipe', 'pipe'] });
+    const env = { ...io.env };
+    for (const name of AWSROLE_SECRET_VARIABLES) delete env[name]; // awsrole's own, not the helper's
+    const child = spawn(argv[0]!, argv.slice(1), { env, stdio: ['inherit', 'pipe', 'pipe'] });
     if (child.pid !== undefined) forwarding.forwardTo(child.pid);
     const chunks: Buffer[] = [];
     let size = 0;

@@ -48,6 +48,7 @@ export const SOURCE_NAMES: Record<SourceStep['kind'], string> = {
   environment: 'the environment',
   'web-identity': 'AssumeRoleWithWebIdentity',
   process: 'credential_process',
+  keystore: "awsrole's keystore",
   'instance-metadata': 'the EC2 instance metadata service',
   container: 'the container credentials endpoint',
   sso: 'IAM Identity Center (GetRoleCredentials)',

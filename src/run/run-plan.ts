@@ -77,6 +77,7 @@ export async function runPlan(plan: Plan, effects: Effects): Promise<Session> {
     return step;
   });
   warnIfSourceIsOwnSession(first, effects);
+  await effects.cache?.unlock(); // an encrypted cache loads its key from the keystore here, once
   // When the source's identity is known up front, a cached hop means the source need not run.
   let source: SourceResult | undefined;
   const identity = knownIdentity(first, effects) ?? (source = await freshSource(first, effects)).identity;
@@ -154,9 +155,14 @@ function decideHops(plan: Plan, sourceIdentity: string, hops: AssumeRoleStep[], 
       durationSeconds,
       key,
       cli: awsCliShare(plan, index + 1, effects.roleChains),
-      viaMfaSession: Boolean(step.mfaSerial) && !chained && first.kind === 'static-keys' && !first.sessionToken,
+      viaMfaSession: Boolean(step.mfaSerial) && !chained && isLongTermKeys(first),
     };
   });
+}
+
+/** An IAM user's own keys (in a file or in awsrole's keystore), for which GetSessionToken can buy an MFA session. */
+function isLongTermKeys(step: SourceStep): boolean {
+  return (step.kind === 'static-keys' && !step.sessionToken) || step.kind === 'keystore';
 }
 
 /** Role chaining caps a session at one hour (an STS rule); asking for more would fail outright. */

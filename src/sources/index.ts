@@ -16,6 +16,10 @@ export function knownIdentity(step: SourceStep, context: SourceContext): string 
       return context.env.AWS_ACCESS_KEY_ID ? `keys:${context.env.AWS_ACCESS_KEY_ID}` : undefined;
     case 'web-identity':
       return `web-identity:${step.roleArn.value}`;
+    case 'keystore':
+      // The entry, not the key id: a cached session then needs no unlock of the keystore. A
+      // rotated key is the same IAM user, whose sessions stay valid.
+      return `keystore:${step.entry.value}`;
     case 'sso':
       return `sso:${step.accountId.value}:${step.roleName.value}:${step.startUrl.value}`;
     case 'login-session':
@@ -51,6 +55,8 @@ export async function sourceCredentials(step: SourceStep, context: SourceContext
       return (await import('./web-identity.js')).webIdentityCredentials(step, context);
     case 'process':
       return (await import('./process.js')).processCredentials(step, context);
+    case 'keystore':
+      return (await import('./keystore.js')).keystoreCredentials(step, context);
     case 'instance-metadata':
       return (await import('./instance-metadata.js')).instanceMetadataCredentials(step, context);
     case 'container':

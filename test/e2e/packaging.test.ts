@@ -2,7 +2,7 @@
 // declares no dependency to install. .ci/run runs the same tarball on Node 22 and 24
 // (scripts/smoke-tarball.sh); this file checks it on the Node that runs the suite.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,9 +30,11 @@ afterAll(() => {
 });
 
 describe('the packed tarball', () => {
-  it('declares no runtime dependency and ships its license', () => {
+  it('declares no runtime dependency but the optional native keystore module, and ships its license', () => {
     const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
     expect(manifest.dependencies ?? {}).toEqual({});
+    // A native module cannot be bundled: npm installs it where it has a build, and awsrole works without it.
+    expect(Object.keys(manifest.optionalDependencies ?? {})).toEqual(['@napi-rs/keyring']);
     expect(manifest.scripts?.install ?? manifest.scripts?.postinstall ?? manifest.scripts?.prepare).toBeUndefined();
     expect(readFileSync(join(installed, 'LICENSE'), 'utf8')).toMatch(new RegExp(`^${manifest.license} License`));
     expect(existsSync(join(installed, 'node_modules'))).toBe(false);
@@ -52,6 +54,36 @@ describe('the packed tarball', () => {
     const use = run('use', 'base', '--shell', 'bash');
     expect(use.status).toBe(0);
     expect(use.stdout).toContain("export AWS_ACCESS_KEY_ID='AKIAEXAMPLEPACKED001'");
+  });
+});
+
+describe('the keystore in the packed tarball', () => {
+  const keys = `AKIAEXAMPLEPACKED002\npacked-secret\n`;
+  const run = (root: string, args: string[], extra: Record<string, string>, input = '') =>
+    spawnSync(process.execPath, [join(root, 'bin/awsrole.js'), ...args], {
+      env: { ...sandbox.env(), DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(work, 'no-bus')}`, ...extra },
+      cwd: work,
+      input,
+      encoding: 'utf8',
+    });
+
+  it('without @napi-rs/keyring: the encrypted file works, and the OS keystore says what is missing (exit 3)', () => {
+    const file = { AWSROLE_KEYSTORE: 'file', AWSROLE_FILE_PASSPHRASE: 'pass phrase' };
+    expect(run(installed, ['keys', 'add', 'packed', '--stdin'], file, keys).status).toBe(0);
+    expect(JSON.parse(run(installed, ['credential-process', '--keys', 'packed'], file).stdout).SecretAccessKey).toBe('packed-secret');
+    const os = run(installed, ['keys', 'add', 'packed-os', '--stdin'], { AWSROLE_KEYSTORE: 'os' }, keys);
+    expect(os.status).toBe(3);
+    expect(os.stderr).toContain('needs the optional package @napi-rs/keyring, which is not installed');
+  });
+
+  it('with it installed beside awsrole (as npm does), the bundle loads it from node_modules', () => {
+    const withModule = join(work, 'with-keyring');
+    cpSync(installed, withModule, { recursive: true });
+    cpSync(join(REPO_ROOT, 'node_modules/@napi-rs'), join(withModule, 'node_modules/@napi-rs'), { recursive: true });
+    const os = run(withModule, ['keys', 'add', 'packed-os', '--stdin'], { AWSROLE_KEYSTORE: 'os' }, keys);
+    expect(os.status).toBe(3);
+    // Loaded: it is the Secret Service that is missing here (no D-Bus session), not the package.
+    expect(os.stderr).toContain('the OS keystore did not answer');
   });
 });
 
