@@ -10,13 +10,14 @@
  * rebuilt bundle of the same length would otherwise run stale code.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import nodeModule, { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 
 const PREFIX = 'cli-';
 const SUFFIX = '.v8cache';
+const STALE_AFTER_MS = 7 * 24 * 3600 * 1000;
 
 /** Runs the CommonJS file `filename` as `require` would, with its compiled code cached in `directory`. */
 export function requireWithCodeCache(filename: string, directory: string): void {
@@ -51,14 +52,21 @@ function readCache(file: string): Buffer | undefined {
   }
 }
 
-/** Atomically (a private temporary file, then rename), and only the current bundle's cache kept. */
+/**
+ * Atomically (a private temporary file, then rename). Caches of other bundles are removed once
+ * they are a week old: not at once, because two installations of awsrole (a global one and a
+ * project's) would otherwise delete each other's on every run.
+ */
 function writeCache(file: string, data: Buffer): void {
   const temporary = `${file}.${process.pid}.tmp`;
   try {
     writeFileSync(temporary, data, { mode: 0o600, flag: 'wx' });
     renameSync(temporary, file);
+    const weekAgo = Date.now() - STALE_AFTER_MS;
     for (const name of readdirSync(dirname(file))) {
-      if (name.startsWith(PREFIX) && name.endsWith(SUFFIX) && name !== basename(file)) rmSync(join(dirname(file), name), { force: true });
+      if (!name.startsWith(PREFIX) || !name.endsWith(SUFFIX) || name === basename(file)) continue;
+      const other = join(dirname(file), name);
+      if (statSync(other).mtimeMs < weekAgo) rmSync(other, { force: true });
     }
   } catch {
     // A cache that cannot be written costs the next run its speed, nothing else.

@@ -1,7 +1,7 @@
 // The Node 20 code cache (src/startup/code-cache.ts), run as bin/awsrole.js runs it: in a child
 // process, from the built dist/compile-cache.js, on a small CommonJS program of the test's own.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,15 +46,30 @@ describe('the code cache of dist/cli.js (Node 20)', () => {
     expect(readdirSync(cacheDir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 
-  it('never runs a previous build: a new bundle of the same length gets its own cache, the old one goes', () => {
+  it('never runs a previous build: a new bundle of the same length gets its own cache', () => {
     // V8 checks cached data against the source's length only: same length, other code.
     writeFileSync(program, 'console.log("build a");\n');
     expect(run()).toBe('build a\n');
-    const first = cacheFiles();
     writeFileSync(program, 'console.log("build b");\n');
     expect(run()).toBe('build b\n');
+    expect(cacheFiles()).toHaveLength(2);
+    // Back and forth between two installations: each keeps its cache (no rewrite).
+    const inodes = cacheFiles().map((name) => statSync(join(cacheDir, name)).ino).sort();
+    writeFileSync(program, 'console.log("build a");\n');
+    expect(run()).toBe('build a\n');
+    expect(cacheFiles().map((name) => statSync(join(cacheDir, name)).ino).sort()).toEqual(inodes);
+  });
+
+  it("removes another bundle's cache once it is a week old", () => {
+    writeFileSync(program, 'console.log("old");\n');
+    run();
+    const old = join(cacheDir, cacheFiles()[0]!);
+    const eightDaysAgo = new Date(Date.now() - 8 * 24 * 3600 * 1000);
+    utimesSync(old, eightDaysAgo, eightDaysAgo);
+    writeFileSync(program, 'console.log("new");\n');
+    expect(run()).toBe('new\n');
     expect(cacheFiles()).toHaveLength(1);
-    expect(cacheFiles()).not.toEqual(first);
+    expect(existsSync(old)).toBe(false);
   });
 
   it('runs correctly from a damaged cache file, and replaces it', () => {
