@@ -147,6 +147,7 @@ interface CommandsRun {
 
 /** Runs the commands; resolves once all started have ended, with the signal that interrupted them, if one did. */
 async function runCommands(ready: string[], run: CommandsRun): Promise<NodeJS.Signals | undefined> {
+  if (ready.length === 0) return undefined;
   const { context } = run;
   // As exec: SIGINT, SIGTERM, SIGHUP reach each running command once (signal-forwarding.ts);
   // and once one has come, no further command starts.

@@ -18,6 +18,8 @@ export interface OptionShape {
   readonly names: readonly string[];
   readonly takesValue: boolean;
   readonly choices?: readonly string[];
+  /** Its value is a comma-separated list (`run --profiles a,b`): each item is completed. */
+  readonly list?: boolean;
 }
 
 /** Where values come from: the files (profiles) and fixed lists. */
@@ -80,7 +82,7 @@ export function completeWord(root: CommandShape, words: readonly string[], curre
 
   if (pendingOption) {
     const known = valuesOf(pendingOption, sources);
-    if (known.length > 0) return values(known);
+    if (known.length > 0) return values(pendingOption.list ? listItems(current, known) : known);
     return longName(pendingOption) === '--mfa-command' ? { kind: 'commands' } : { kind: 'files' };
   }
   if (!commandLine && current.startsWith('-')) {
@@ -91,7 +93,9 @@ export function completeWord(root: CommandShape, words: readonly string[], curre
     // `--format=js`: complete the value, keeping the option in front.
     const option = findOption(command, current.slice(0, equals));
     if (!option?.takesValue) return values([]);
-    return values(valuesOf(option, sources).map((value) => current.slice(0, equals + 1) + value));
+    const known = valuesOf(option, sources);
+    const typed = current.slice(equals + 1);
+    return values((option.list ? listItems(typed, known) : known).map((value) => current.slice(0, equals + 1) + value));
   }
   if (!commandLine && positionals === 0 && command.subcommands.length > 0) return values(command.subcommands.map((sub) => sub.name));
   const argument = argumentAt(command, positionals);
@@ -101,6 +105,13 @@ export function completeWord(root: CommandShape, words: readonly string[], curre
   if (argument.name === 'profile') return values(sources.profiles());
   const known = sources.argumentValues(argument.name);
   return known.length > 0 ? values(known) : { kind: 'files' };
+}
+
+/** For a comma-separated list: the items typed so far, then each value not among them. */
+function listItems(typed: string, known: readonly string[]): string[] {
+  const head = typed.slice(0, typed.lastIndexOf(',') + 1);
+  const chosen = new Set(head.split(','));
+  return known.filter((value) => !chosen.has(value)).map((value) => head + value);
 }
 
 /** The argument a positional word at `index` fills; a variadic last argument takes all the rest. */

@@ -12,6 +12,8 @@ export function commandShape(command: Command): CommandShape {
         names: [option.long, option.short].filter((name): name is string => Boolean(name)),
         takesValue: option.required || option.optional,
         choices: option.argChoices,
+        // A value named <list> in the help (`--profiles <list>`) is comma-separated.
+        ...(option.flags.includes('<list>') ? { list: true } : {}),
       })),
     arguments: command.registeredArguments.map((argument) => ({ name: argument.name(), variadic: argument.variadic })),
   };

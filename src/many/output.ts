@@ -9,9 +9,8 @@
  *   `==> profile <==` header on stdout, in the order it was written (stdout and stderr alike).
  * - `json`: held and handed back, for one JSON record per profile; nothing is written here.
  */
-import { stripSgr, palette, type Paint } from '../output/colour.js';
+import { palette, stripSgr, visibleWidth, type Paint } from '../output/colour.js';
 import { forPeople, NAME_LIMIT } from '../output/for-people.js';
-import { visibleWidth } from '../output/colour.js';
 import { LineSplitter } from './lines.js';
 import { firstNonBlankLine } from './outcome.js';
 
@@ -54,84 +53,102 @@ export interface OutputOptions {
   colourStderr: boolean;
 }
 
+type StreamName = 'stdout' | 'stderr';
+
 export function createOutput(options: OutputOptions): (profile: string) => ProfileSink {
   const width = Math.max(...options.profiles.map((profile) => visibleWidth(forPeople(profile, NAME_LIMIT))));
-  const colourOf = (profile: string): keyof ReturnType<typeof palette> =>
-    PROFILE_COLOURS[Math.max(0, options.profiles.indexOf(profile)) % PROFILE_COLOURS.length]!;
   const label = (profile: string, colour: boolean): Paint => {
-    const paint = palette(colour);
-    return (text) => paint[colourOf(profile)](text);
+    const index = Math.max(0, options.profiles.indexOf(profile));
+    return palette(colour)[PROFILE_COLOURS[index % PROFILE_COLOURS.length]!];
   };
   return (profile) => {
     const shown = forPeople(profile, NAME_LIMIT);
-    const padded = shown + ' '.repeat(Math.max(0, width - visibleWidth(shown)));
     const errorHead = new Head(ERROR_HEAD_BYTES);
-    const firstErrorLine = () => {
-      const line = firstNonBlankLine(stripSgr(errorHead.text()));
-      return line === undefined ? undefined : line;
-    };
+    const firstErrorLine = () => firstNonBlankLine(stripSgr(errorHead.text()));
     if (options.mode === 'prefix') {
-      const prefixes = {
+      const padded = shown + ' '.repeat(Math.max(0, width - visibleWidth(shown)));
+      const sink = prefixedLines(options, {
         stdout: Buffer.from(`${label(profile, options.colourStdout)(padded)} | `),
         stderr: Buffer.from(`${label(profile, options.colourStderr)(padded)} | `),
-      };
-      const splitters = { stdout: new LineSplitter(), stderr: new LineSplitter() };
-      // The lines of one chunk in one write: awsrole is the only writer of its streams, so a
-      // write of whole lines never ends mid-line, and one system call per line would be slow.
-      const emit = (name: 'stdout' | 'stderr', lines: Buffer[]) => {
-        if (lines.length > 0) options[name].write(Buffer.concat(lines.flatMap((line) => [prefixes[name], line])));
-      };
+      });
       return {
-        stdout: (chunk) => emit('stdout', splitters.stdout.push(chunk)),
+        stdout: (chunk) => sink.push('stdout', chunk),
         stderr: (chunk) => {
           errorHead.push(chunk);
-          emit('stderr', splitters.stderr.push(chunk));
+          sink.push('stderr', chunk);
         },
         end() {
-          emit('stdout', splitters.stdout.end());
-          emit('stderr', splitters.stderr.end());
+          sink.end();
           return { truncated: false, firstErrorLine: firstErrorLine() };
         },
       };
     }
-    // group and json hold everything, in the order it came.
-    const held: Array<{ stream: 'stdout' | 'stderr'; chunk: Buffer }> = [];
-    const sizes = { stdout: 0, stderr: 0 };
-    let truncated = false;
-    const hold = (stream: 'stdout' | 'stderr', chunk: Buffer) => {
-      const room = CAPTURE_LIMIT_BYTES - sizes[stream];
-      if (chunk.length > room) truncated = true;
-      const kept = chunk.length > room ? chunk.subarray(0, Math.max(0, room)) : chunk;
-      sizes[stream] += kept.length;
-      if (kept.length > 0) held.push({ stream, chunk: kept });
-    };
+    const held = new Held();
     return {
-      stdout: (chunk) => hold('stdout', chunk),
+      stdout: (chunk) => held.push('stdout', chunk),
       stderr: (chunk) => {
         errorHead.push(chunk);
-        hold('stderr', chunk);
+        held.push('stderr', chunk);
       },
       end() {
         if (options.mode === 'json') {
-          const text = (stream: 'stdout' | 'stderr') =>
-            Buffer.concat(held.filter((part) => part.stream === stream).map((part) => part.chunk)).toString('utf8');
-          return { stdout: text('stdout'), stderr: text('stderr'), truncated, firstErrorLine: firstErrorLine() };
+          return { stdout: held.text('stdout'), stderr: held.text('stderr'), truncated: held.truncated, firstErrorLine: firstErrorLine() };
         }
         const bold = palette(options.colourStdout).bold;
         options.stdout.write(`${bold(`==> ${label(profile, options.colourStdout)(shown)} <==`)}\n`);
-        let endsWithNewline = { stdout: true, stderr: true };
-        for (const { stream, chunk } of held) {
-          options[stream].write(chunk);
-          endsWithNewline = { ...endsWithNewline, [stream]: chunk[chunk.length - 1] === 0x0a };
-        }
-        // The next header starts on a line of its own.
-        if (!endsWithNewline.stdout) options.stdout.write('\n');
-        if (!endsWithNewline.stderr) options.stderr.write('\n');
-        if (truncated) options.stderr.write(`awsrole: ${shown}: output cut after ${CAPTURE_LIMIT_BYTES / 1024 / 1024} MiB a stream\n`);
-        return { truncated, firstErrorLine: firstErrorLine() };
+        held.replay(options);
+        if (held.truncated) options.stderr.write(`awsrole: ${shown}: output cut after ${CAPTURE_LIMIT_BYTES / 1024 / 1024} MiB a stream\n`);
+        return { truncated: held.truncated, firstErrorLine: firstErrorLine() };
       },
     };
   };
+}
+
+/** Whole lines behind a prefix, as they come. */
+function prefixedLines(streams: Record<StreamName, Stream>, prefixes: Record<StreamName, Buffer>) {
+  const splitters = { stdout: new LineSplitter(), stderr: new LineSplitter() };
+  // The lines of one chunk in one write: awsrole is the only writer of its streams, so a write
+  // of whole lines never ends mid-line, and one system call per line would be slow.
+  const emit = (name: StreamName, lines: Buffer[]) => {
+    if (lines.length > 0) streams[name].write(Buffer.concat(lines.flatMap((line) => [prefixes[name], line])));
+  };
+  return {
+    push: (name: StreamName, chunk: Buffer) => emit(name, splitters[name].push(chunk)),
+    end() {
+      emit('stdout', splitters.stdout.end());
+      emit('stderr', splitters.stderr.end());
+    },
+  };
+}
+
+/** A command's output held in the order it came, up to CAPTURE_LIMIT_BYTES a stream. */
+class Held {
+  private readonly parts: Array<{ stream: StreamName; chunk: Buffer }> = [];
+  private readonly sizes = { stdout: 0, stderr: 0 };
+  truncated = false;
+
+  push(stream: StreamName, chunk: Buffer): void {
+    const room = CAPTURE_LIMIT_BYTES - this.sizes[stream];
+    if (chunk.length > room) this.truncated = true;
+    const kept = chunk.length > room ? chunk.subarray(0, Math.max(0, room)) : chunk;
+    this.sizes[stream] += kept.length;
+    if (kept.length > 0) this.parts.push({ stream, chunk: kept });
+  }
+
+  text(stream: StreamName): string {
+    return Buffer.concat(this.parts.filter((part) => part.stream === stream).map((part) => part.chunk)).toString('utf8');
+  }
+
+  /** Writes it all out, each part to its stream, each stream ending with a newline (the next header starts a line). */
+  replay(streams: Record<StreamName, Stream>): void {
+    const endsWithNewline = { stdout: true, stderr: true };
+    for (const { stream, chunk } of this.parts) {
+      streams[stream].write(chunk);
+      endsWithNewline[stream] = chunk[chunk.length - 1] === 0x0a;
+    }
+    if (!endsWithNewline.stdout) streams.stdout.write('\n');
+    if (!endsWithNewline.stderr) streams.stderr.write('\n');
+  }
 }
 
 /** The first bytes of a stream. */

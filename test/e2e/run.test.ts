@@ -404,4 +404,15 @@ describe('completion', () => {
     const names = await runAwsrole(['__complete', '--current=acct-1', '--', 'run', '--profiles'], { env });
     expect(names.stdout).toBe('acct-10\nacct-11\nacct-12\n');
   });
+
+  it('completes the next name of a comma list in bash', async () => {
+    const pane = await startPane({ shell: 'bash', env, dir: join(sandbox.home, `complete-${++runs}`), rc: ['eval "$(awsrole init bash)"'] });
+    try {
+      pane.type('awsrole run --profiles acct-01,lo');
+      pane.send('Tab');
+      await pane.waitForScreen(/^READY> awsrole run --profiles acct-01,locked\s*$/m);
+    } finally {
+      pane.kill();
+    }
+  }, 30_000);
 });

@@ -18,20 +18,21 @@ const root = command('awsrole', {
     }),
     command('export', { arguments: [{ name: 'profile', variadic: false }], options: [option(['--format'], true)] }),
     command('init', { arguments: [{ name: 'shell', variadic: false }] }),
+    command('run', { arguments: [{ name: 'command', variadic: true }], options: [{ names: ['--profiles'], takesValue: true, list: true }] }),
     command('cache', { subcommands: [command('list'), command('clear', { arguments: [{ name: 'profile', variadic: false }] })] }),
   ],
 });
 
 const sources: ValueSources = {
   profiles: () => ['dev', 'prod-admin', 'prod-ro'],
-  optionValues: (name) => ({ '--format': ['env', 'json'], '--region': ['eu-west-1', 'us-east-1'] })[name] ?? [],
+  optionValues: (name) => ({ '--format': ['env', 'json'], '--region': ['eu-west-1', 'us-east-1'], '--profiles': ['dev', 'prod-admin', 'prod-ro'] })[name] ?? [],
   argumentValues: (name) => (name === 'shell' ? ['bash', 'zsh'] : []),
 };
 const run = (words: string[], current: string) => complete(root, words, current, sources);
 
 describe('complete', () => {
   it('offers subcommands first, by prefix', () => {
-    expect(run([], '')).toEqual(['use', 'exec', 'export', 'init', 'cache']);
+    expect(run([], '')).toEqual(['use', 'exec', 'export', 'init', 'run', 'cache']);
     expect(run([], 'ex')).toEqual(['exec', 'export']);
     expect(run(['cache'], '')).toEqual(['list', 'clear']);
   });
@@ -112,5 +113,14 @@ describe(unquotePosixWord.name, () => {
     ['', ''],
   ])('%j → %j', (typed, word) => {
     expect(unquotePosixWord(typed)).toBe(word);
+  });
+});
+
+describe('a comma-separated list (run --profiles)', () => {
+  it('completes the item after the last comma, keeping the ones typed, offering each once', () => {
+    expect(run(['run', '--profiles'], '')).toEqual(['dev', 'prod-admin', 'prod-ro']);
+    expect(run(['run', '--profiles'], 'dev,pr')).toEqual(['dev,prod-admin', 'dev,prod-ro']);
+    expect(run(['run', '--profiles'], 'prod-ro,')).toEqual(['prod-ro,dev', 'prod-ro,prod-admin']);
+    expect(run(['run'], '--profiles=dev,prod-a')).toEqual(['--profiles=dev,prod-admin']);
   });
 });

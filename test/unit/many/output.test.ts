@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createOutput, type OutputMode } from '../../../src/many/output.js';
+import { CAPTURE_LIMIT_BYTES, createOutput, type OutputMode } from '../../../src/many/output.js';
 
 function streams() {
   const writes = { stdout: [] as string[], stderr: [] as string[] };
@@ -63,5 +63,18 @@ describe('json output', () => {
     a.stdout(Buffer.from(' "x"}\n'));
     expect(a.end()).toEqual({ stdout: '{"Arn": "x"}\n', stderr: 'warning\n', truncated: false, firstErrorLine: 'warning' });
     expect(writes).toEqual({ stdout: [], stderr: [] });
+  });
+
+  it('keeps at most CAPTURE_LIMIT_BYTES of a stream, and says it cut', () => {
+    const { sinkFor } = output('json');
+    const a = sinkFor('a');
+    a.stdout(Buffer.alloc(CAPTURE_LIMIT_BYTES - 1, 'x'));
+    a.stdout(Buffer.from('yz'));
+    a.stderr(Buffer.from('e\n'));
+    const captured = a.end();
+    expect(captured.stdout!.length).toBe(CAPTURE_LIMIT_BYTES);
+    expect(captured.stdout!.endsWith('xy')).toBe(true);
+    expect(captured.stderr).toBe('e\n');
+    expect(captured.truncated).toBe(true);
   });
 });
