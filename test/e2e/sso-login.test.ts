@@ -447,6 +447,18 @@ print(generate_login_cache_key(${JSON.stringify(AWS_LOGIN_SESSION)}))
       expect(standIn.requests).toEqual([]);
       expect(signin.requests).toEqual([]);
       expect(result.stderr).toContain(`(the aws login token of ${AWS_LOGIN_SESSION})`);
+
+      // --all: an aws login token of a session no profile names goes too; a file that is not one stays.
+      const stranger = signin.login({ sessionName: 'arn:aws:iam::123456789012:user/bob', accountId: '123456789012', credentials: ssoKeys, expiresAt: new Date(Date.now() + 3600_000) });
+      const strangerFile = sandbox.writeFile('.aws/login/cache/bob.json', stranger.text, 0o600).slice(sandbox.home.length + 1);
+      const notAToken = sandbox.writeFile('.aws/login/cache/notes.json', '{"accessToken": "a string, not credentials"}', 0o600).slice(sandbox.home.length + 1);
+      const beforeAll = files();
+      const all = await runAwsrole(['logout', '--all'], { env });
+      expect(all.code).toBe(0);
+      const goneAll = new Set([...beforeAll].filter((path) => !files().has(path)));
+      expect(saidRemoved(all.stderr)).toEqual(goneAll);
+      expect(goneAll).toContain(strangerFile);
+      expect(files()).toContain(notAToken);
     } finally {
       await signin.close();
     }
