@@ -121,6 +121,13 @@ function loginSettings(name: string, context: CommandContext): SsoSettings {
   const plan = resolvePlan({ config, env: context.env, localUser: () => userInfo().username }, name);
   const first = plan.steps[0];
   if (first.kind === 'sso') return settingsFromStep(first);
+  if (first.kind === 'login-session') {
+    // An `aws login` session: only the AWS CLI can sign in to one (a console sign-in in a browser).
+    throw new UsageError(
+      `profile "${name}" signs in with aws login (login_session of profile "${first.profile}"), not IAM Identity Center`,
+      `run: aws login --profile ${first.profile}`,
+    );
+  }
   throw new UsageError(
     `profile "${name}" does not use IAM Identity Center (its credentials come from ${first.kind === 'assume-role' ? 'a role' : first.kind} of profile "${first.profile}")`,
     'login is for profiles with sso_session = NAME (or sso_start_url and sso_region), or roles whose source profile has them',

@@ -469,6 +469,7 @@ print(generate_login_cache_key(${JSON.stringify(AWS_LOGIN_SESSION)}))
     [['logout', 'sso-dev', '--all'], 2, 'name a profile or give --all, not both'],
     [['logout', 'nope'], 2, 'unknown profile "nope"'],
     [['logout', 'static'], 2, 'profile "static" does not sign in to IAM Identity Center'],
+    [['login', 'via-aws-login'], 2, 'profile "via-aws-login" signs in with aws login (login_session of profile "aws-login"), not IAM Identity Center\n  hint: run: aws login --profile aws-login'],
   ])('%j exits %i', async (args, code, message) => {
     const result = await runAwsrole(args, { env });
     expect(result.stderr).toContain(message);
