@@ -264,9 +264,9 @@ withCommonOptions(program.command('login'))
   });
 
 withCommonOptions(program.command('logout'))
-  .description("sign out of a profile's IAM Identity Center login (the portal's Logout), remove its token and the sessions obtained with it")
-  .argument('[profile]', 'an SSO profile, or a role profile whose chain starts from one')
-  .option('--all', 'every IAM Identity Center login in ~/.aws/sso/cache, as aws sso logout')
+  .description("sign out of a profile's IAM Identity Center login (the portal's Logout) or aws login session: remove its token and the sessions obtained with it")
+  .argument('[profile]', 'an SSO or login_session profile, or a role profile whose chain starts from one')
+  .option('--all', 'every IAM Identity Center token (as aws sso logout) and every aws login token')
   .addHelpText('after', examples('awsrole logout dev-sso', 'awsrole logout --all'))
   .action(async (profile: string | undefined, options: CommonOptions & { all?: boolean }) => {
     const { logoutCommand } = await import('./commands/logout.js');

@@ -15,7 +15,7 @@ import type { LoginResult } from '../sso/login-steps.js';
 import { pkceLogin } from '../sso/pkce-login.js';
 import { configuresSso, describeLogin, readSsoSettings, settingsFromStep, tokenName, type SsoSettings } from '../sso/settings.js';
 import { formatSsoTimestamp } from '../sso/time.js';
-import { readToken, ssoCacheDirectory } from '../sso/token-cache.js';
+import { readToken, ssoCacheDirectory, type TokenLookup, type TokenName } from '../sso/token-cache.js';
 import { withTokenLock } from '../sso/token-lock.js';
 import type { CommandContext } from './context.js';
 
@@ -76,12 +76,12 @@ export async function loginCommand(profile: string, options: LoginOptions, conte
 
   const dir = ssoCacheDirectory(env);
   const name = tokenName(settings);
-  const before = readToken(dir, name);
+  const before = tokenNow(dir, name);
   let waited = false;
   const result = await withTokenLock(env, name, 'login', async () => {
     if (waited) {
       // The other login has finished: its token serves this one too, unless it failed.
-      const now = readToken(dir, name);
+      const now = tokenNow(dir, name);
       if (now.status === 'found' && (before.status !== 'found' || now.token.accessToken !== before.token.accessToken)
         && now.token.expiresAt.getTime() - Date.now() > REFRESH_WINDOW_MS) {
         context.debug(`another awsrole signed in meanwhile (${now.path})`);
@@ -101,6 +101,15 @@ export async function loginCommand(profile: string, options: LoginOptions, conte
   context.info(`logged in to ${settings.startUrl} (${describeLogin(settings)}), valid until ${formatSsoTimestamp(result.token.expiresAt)} (${formatMinutes(left)})`);
 }
 
+/** The token file as it is; one that cannot be read counts as none (the login will replace it). */
+function tokenNow(dir: string, name: TokenName): TokenLookup | { status: 'missing' } {
+  try {
+    return readToken(dir, name);
+  } catch {
+    return { status: 'missing' };
+  }
+}
+
 /**
  * The profile's own SSO settings when it has them; else the SSO source its chain starts from
  * (`awsrole login prod-admin` for a role whose source_profile is an SSO profile).
@@ -112,6 +121,13 @@ function loginSettings(name: string, context: CommandContext): SsoSettings {
   const plan = resolvePlan({ config, env: context.env, localUser: () => userInfo().username }, name);
   const first = plan.steps[0];
   if (first.kind === 'sso') return settingsFromStep(first);
+  if (first.kind === 'login-session') {
+    // An `aws login` session: only the AWS CLI can sign in to one (a console sign-in in a browser).
+    throw new UsageError(
+      `profile "${name}" signs in with aws login (login_session of profile "${first.profile}"), not IAM Identity Center`,
+      `run: aws login --profile ${first.profile}`,
+    );
+  }
   throw new UsageError(
     `profile "${name}" does not use IAM Identity Center (its credentials come from ${first.kind === 'assume-role' ? 'a role' : first.kind} of profile "${first.profile}")`,
     'login is for profiles with sso_session = NAME (or sso_start_url and sso_region), or roles whose source profile has them',

@@ -9,7 +9,8 @@ import { awsCliCacheDirectory, cacheDirectory } from '../environment/env.js';
 import { UsageError } from '../errors/errors.js';
 import { forPeople } from '../output/for-people.js';
 import { lookUpProfile, resolvePlan } from '../plan/resolve.js';
-import type { Plan, SsoStep } from '../plan/types.js';
+import type { LoginSessionStep, Plan, SsoStep } from '../plan/types.js';
+import { loginCacheDirectory } from '../login/cache-path.js';
 import { configuresSso, describeLogin, readSsoSettings, settingsFromStep, tokenName, type SsoSettings } from '../sso/settings.js';
 import { awsCliSsoCredentialsKey, portalLogout, removeFile, sweepable, tokenInFile } from '../sso/sign-out.js';
 import { readToken, ssoCacheDirectory, tokenFilePath, type SsoToken } from '../sso/token-cache.js';
@@ -40,8 +41,10 @@ export async function logoutCommand(profile: string | undefined, options: Logout
   const { env } = context;
   const config = loadConfig(env);
   const plans = resolvedPlans(config, context);
-  const chosen = profile !== undefined ? [ssoLoginOf(profile, config, context)] : undefined;
-  const logins = chosen ?? distinctLogins(plans);
+  const chosenLogin = profile !== undefined ? loginOf(profile, config, context) : undefined;
+  const chosen = chosenLogin?.kind === 'sso' ? [chosenLogin.settings] : undefined;
+  const logins = chosenLogin ? chosen ?? [] : distinctLogins(plans);
+  const awsLogins = chosenLogin ? (chosenLogin.kind === 'aws-login' ? [chosenLogin.step] : []) : distinctAwsLogins(plans);
   const removed: Removal[] = [];
   const now = new Date();
   const dir = ssoCacheDirectory(env);
@@ -71,12 +74,34 @@ export async function logoutCommand(profile: string | undefined, options: Logout
     }
   }
 
-  const derived = derivedFrom(logins, plans);
+  // `aws login` sessions: only the token file, where botocore's LoginTokenLoader reads it.
+  for (const step of awsLogins) {
+    if (removeFile(step.tokenFile.value)) removed.push({ path: step.tokenFile.value, what: `the aws login token of ${forPeople(step.session.value, 200)}` });
+    else context.debug(`no aws login token for ${step.session.value} at ${step.tokenFile.value}`);
+  }
+  if (options.all) {
+    // Tokens of login sessions no profile here names: every file of that cache that is one (a DPoP key and credentials).
+    let dir: string | undefined;
+    try {
+      dir = loginCacheDirectory(env).value;
+    } catch (error) {
+      context.debug(`no sweep of the aws login cache: ${(error as Error).message}`);
+    }
+    for (const file of dir ? sweepable(dir, (value) => typeof value.dpopKey === 'string' && typeof value.accessToken === 'object') : []) {
+      if (removeFile(file.path)) removed.push({ path: file.path, what: 'an aws login token' });
+    }
+  }
+
+  const derived = derivedFrom(logins, awsLogins, plans);
   removed.push(...removeDerived(derived, Boolean(options.all), context));
 
   for (const { path, what } of removed) context.info(`removed ${forPeople(path, 500)} (${what})`);
   if (removed.length === 0) {
-    context.info(chosen ? `nothing to remove: not logged in to ${describeLogin(chosen[0]!)} (no token at ${tokenFilePath(dir, tokenName(chosen[0]!))})` : `nothing to remove: no IAM Identity Center token in ${dir}`);
+    context.info(
+      chosenLogin?.kind === 'sso' ? `nothing to remove: not logged in to ${describeLogin(chosenLogin.settings)} (no token at ${tokenFilePath(dir, tokenName(chosenLogin.settings))})`
+      : chosenLogin?.kind === 'aws-login' ? `nothing to remove: no aws login token for ${forPeople(chosenLogin.step.session.value, 200)} (${chosenLogin.step.tokenFile.value})`
+      : `nothing to remove: no IAM Identity Center or aws login token`,
+    );
   }
 }
 
@@ -92,17 +117,32 @@ function resolvedPlans(config: LoadedConfig, context: CommandContext): Plan[] {
   });
 }
 
-/** The login `logout <profile>` ends: the profile's own SSO settings, or those its chain starts from. */
-function ssoLoginOf(name: string, config: LoadedConfig, context: CommandContext): SsoSettings {
+type Login = { kind: 'sso'; settings: SsoSettings } | { kind: 'aws-login'; step: LoginSessionStep };
+
+/**
+ * The login `logout <profile>` ends: the profile's own SSO settings, or those its chain starts
+ * from; or the `aws login` session (login_session) it or its chain's source uses.
+ */
+function loginOf(name: string, config: LoadedConfig, context: CommandContext): Login {
   const profile = lookUpProfile(config, name);
-  if (configuresSso(profile)) return readSsoSettings(profile, config);
+  if (configuresSso(profile)) return { kind: 'sso', settings: readSsoSettings(profile, config) };
   const plan = resolvePlan({ config, env: context.env, localUser: () => userInfo().username }, name);
   const first = plan.steps[0];
-  if (first.kind === 'sso') return settingsFromStep(first);
+  if (first.kind === 'sso') return { kind: 'sso', settings: settingsFromStep(first) };
+  if (first.kind === 'login-session') return { kind: 'aws-login', step: first };
   throw new UsageError(
-    `profile "${name}" does not sign in to IAM Identity Center (its credentials come from ${first.kind === 'assume-role' ? 'a role' : first.kind} of profile "${first.profile}"): there is no login to log out of`,
-    'logout is for profiles with sso_session = NAME (or sso_start_url), or roles whose source profile has them; awsrole cache clear removes cached sessions',
+    `profile "${name}" does not sign in to IAM Identity Center or with aws login (its credentials come from ${first.kind === 'assume-role' ? 'a role' : first.kind} of profile "${first.profile}"): there is no login to log out of`,
+    'logout is for profiles with sso_session = NAME (or sso_start_url) or login_session, or roles whose source profile has them; awsrole cache clear removes cached sessions',
   );
+}
+
+function distinctAwsLogins(plans: Plan[]): LoginSessionStep[] {
+  const seen = new Map<string, LoginSessionStep>();
+  for (const plan of plans) {
+    const first = plan.steps[0];
+    if (first.kind === 'login-session' && !seen.has(first.tokenFile.value)) seen.set(first.tokenFile.value, first);
+  }
+  return [...seen.values()];
 }
 
 function distinctLogins(plans: Plan[]): SsoSettings[] {
@@ -117,11 +157,15 @@ function distinctLogins(plans: Plan[]): SsoSettings[] {
   return [...seen.values()];
 }
 
-/** The plans whose source is one of these logins: their SSO step, and the profiles of their role hops. */
-function derivedFrom(logins: SsoSettings[], plans: Plan[]): { sso: SsoStep[]; hopPlans: Plan[] } {
+/** The plans whose source is one of these logins: their SSO steps, and the plans with role hops on top. */
+function derivedFrom(logins: SsoSettings[], awsLogins: LoginSessionStep[], plans: Plan[]): { sso: SsoStep[]; hopPlans: Plan[] } {
   const names = new Set(logins.map((settings) => JSON.stringify(tokenName(settings))));
-  const onLogin = plans.filter((plan) => plan.steps[0].kind === 'sso' && names.has(JSON.stringify(tokenName(settingsFromStep(plan.steps[0])))));
-  return { sso: onLogin.map((plan) => plan.steps[0] as SsoStep), hopPlans: onLogin.filter((plan) => plan.steps.length > 1) };
+  const tokenFiles = new Set(awsLogins.map((step) => step.tokenFile.value));
+  const onLogin = plans.filter((plan) => {
+    const first = plan.steps[0];
+    return (first.kind === 'sso' && names.has(JSON.stringify(tokenName(settingsFromStep(first))))) || (first.kind === 'login-session' && tokenFiles.has(first.tokenFile.value));
+  });
+  return { sso: onLogin.flatMap((plan) => (plan.steps[0].kind === 'sso' ? [plan.steps[0]] : [])), hopPlans: onLogin.filter((plan) => plan.steps.length > 1) };
 }
 
 /**

@@ -9,11 +9,13 @@ import { runAwsrole, runPython, startAwsrole, waitForStderr } from '../support/c
 import { startMoto, type MotoServer } from '../support/moto.js';
 import { createSandbox, type Sandbox } from '../support/sandbox.js';
 import { waitFor } from '../support/shell.js';
+import { startSigninStandIn } from '../support/signin-standin.js';
 import { startSsoStandIn, type SsoStandIn } from '../support/sso-standin.js';
 import { tokenCacheKey } from '../../src/sso/token-cache.js';
 
 const START_URL = 'https://my-sso-portal.awsapps.com/start';
 const LEGACY_URL = 'https://legacy-portal.awsapps.com/start';
+const AWS_LOGIN_SESSION = 'arn:aws:iam::123456789012:user/alice';
 const SSO_ACCOUNT = '111122223333';
 const SSO_EXPIRATION = Date.UTC(2031, 0, 1, 12, 0, 0);
 
@@ -53,6 +55,15 @@ role_arn = ${roleA}
 source_profile = sso-dev
 role_session_name = via-sso
 
+[profile aws-login]
+login_session = ${AWS_LOGIN_SESSION}
+region = eu-west-1
+
+[profile via-aws-login]
+role_arn = ${roleA}
+source_profile = aws-login
+role_session_name = via-aws-login
+
 [profile static]
 aws_access_key_id = AKIAIOSFODNN7EXAMPLE
 aws_secret_access_key = not-used
@@ -78,6 +89,7 @@ beforeEach(() => {
   rmSync(cacheDir(), { recursive: true, force: true });
   rmSync(join(sandbox.home, '.cache'), { recursive: true, force: true }); // awsrole's session cache and locks
   rmSync(join(sandbox.home, '.aws', 'cli'), { recursive: true, force: true }); // the AWS CLI's cache
+  rmSync(join(sandbox.home, '.aws', 'login'), { recursive: true, force: true }); // aws login's tokens
   standIn.requests.length = 0;
   standIn.behaviour.delayMs = 0;
   standIn.behaviour.authorize = 'approve';
@@ -406,11 +418,58 @@ print(SSOCredentialFetcher(${JSON.stringify(startUrl)}, 'eu-west-1', 'Developer'
     expect([...after].filter((path) => path.startsWith('.cache/awsrole/') && path.endsWith('.json'))).toEqual([]);
   }, 120_000);
 
+  it('an aws login profile (login_session): removes the token file botocore reads and the sessions chained on it, nothing of SSO', async () => {
+    const { sessionCredentials } = await signedInEverywhere();
+    // What `aws login` leaves, with moto credentials (valid for an hour: used without a refresh).
+    const signin = await startSigninStandIn();
+    try {
+      const made = signin.login({ sessionName: AWS_LOGIN_SESSION, accountId: '123456789012', credentials: ssoKeys, expiresAt: new Date(Date.now() + 3600_000) });
+      const key = await runPython(`
+from botocore.utils import generate_login_cache_key
+print(generate_login_cache_key(${JSON.stringify(AWS_LOGIN_SESSION)}))
+`, env);
+      const tokenFile = `.aws/login/cache/${key.stdout.trim()}.json`;
+      sandbox.writeFile(tokenFile, made.text, 0o600);
+      const chained = await runAwsrole(['export', 'via-aws-login', '--format', 'json'], { env });
+      expect(chained.stderr).toBe('');
+      expect(chained.code).toBe(0);
+      const before = files();
+      standIn.requests.length = 0;
+
+      const result = await runAwsrole(['logout', 'via-aws-login'], { env });
+      expect(result.code).toBe(0);
+      const after = files();
+      const gone = new Set([...before].filter((path) => !after.has(path)));
+      expect(saidRemoved(result.stderr)).toEqual(gone);
+      expect(gone).toContain(tokenFile);
+      expect([...gone].filter((path) => path.startsWith('.cache/awsrole/'))).toHaveLength(1); // the via-aws-login hop
+      expect([...gone].filter((path) => path.startsWith('.aws/sso/') || path === sessionCredentials)).toEqual([]);
+      expect(standIn.requests).toEqual([]);
+      expect(signin.requests).toEqual([]);
+      expect(result.stderr).toContain(`(the aws login token of ${AWS_LOGIN_SESSION})`);
+
+      // --all: an aws login token of a session no profile names goes too; a file that is not one stays.
+      const stranger = signin.login({ sessionName: 'arn:aws:iam::123456789012:user/bob', accountId: '123456789012', credentials: ssoKeys, expiresAt: new Date(Date.now() + 3600_000) });
+      const strangerFile = sandbox.writeFile('.aws/login/cache/bob.json', stranger.text, 0o600).slice(sandbox.home.length + 1);
+      const notAToken = sandbox.writeFile('.aws/login/cache/notes.json', '{"accessToken": "a string, not credentials"}', 0o600).slice(sandbox.home.length + 1);
+      const beforeAll = files();
+      const all = await runAwsrole(['logout', '--all'], { env });
+      expect(all.code).toBe(0);
+      const goneAll = new Set([...beforeAll].filter((path) => !files().has(path)));
+      expect(saidRemoved(all.stderr)).toEqual(goneAll);
+      expect(goneAll).toContain(strangerFile);
+      expect(files()).toContain(notAToken);
+    } finally {
+      await signin.close();
+    }
+  }, 120_000);
+
   it.each([
     [['logout'], 2, 'name the profile to log out, or give --all'],
     [['logout', 'sso-dev', '--all'], 2, 'name a profile or give --all, not both'],
     [['logout', 'nope'], 2, 'unknown profile "nope"'],
     [['logout', 'static'], 2, 'profile "static" does not sign in to IAM Identity Center'],
+    [['login', 'via-aws-login'], 2, 'profile "via-aws-login" signs in with aws login (login_session of profile "aws-login"), not IAM Identity Center\n  hint: run: aws login --profile aws-login'],
   ])('%j exits %i', async (args, code, message) => {
     const result = await runAwsrole(args, { env });
     expect(result.stderr).toContain(message);

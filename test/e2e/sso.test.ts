@@ -4,7 +4,7 @@
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runAwsrole, runPython, startAwsrole, type Running } from '../support/cli.js';
+import { runAwsrole, runPython, startAwsrole, waitForStderr } from '../support/cli.js';
 import { startMoto, type MotoServer, type UserCredentials } from '../support/moto.js';
 import { createSandbox, type Sandbox } from '../support/sandbox.js';
 import { shellQuote } from '../support/shell.js';
@@ -131,22 +131,6 @@ print(json.dumps({'AccessKeyId': c.access_key, 'SecretAccessKey': c.secret_key, 
 `, env);
   expect(result.stderr).toBe('');
   return JSON.parse(result.stdout) as { AccessKeyId: string; SecretAccessKey: string; SessionToken: string };
-}
-
-/** Resolves with the first match of `pattern` in the child's stderr. */
-function waitForStderr(running: Running, pattern: RegExp, timeoutMs = 15_000): Promise<RegExpExecArray> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    const timer = setTimeout(() => reject(new Error(`no ${pattern} on stderr within ${timeoutMs} ms:\n${text}`)), timeoutMs);
-    running.child.stderr?.on('data', (chunk: Buffer | string) => {
-      text += chunk.toString();
-      const match = pattern.exec(text);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match);
-      }
-    });
-  });
 }
 
 describe('a cached token', () => {

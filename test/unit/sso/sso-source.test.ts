@@ -14,6 +14,7 @@ import { ssoCredentials } from '../../../src/sources/sso.js';
 import type { SourceContext } from '../../../src/sources/types.js';
 import { oidcEndpoint, portalEndpoint } from '../../../src/sso/endpoints.js';
 import { readToken, ssoCacheDirectory, writeToken, type SsoToken } from '../../../src/sso/token-cache.js';
+import { withTokenLock } from '../../../src/sso/token-lock.js';
 
 const START_URL = 'https://my-sso-portal.awsapps.com/start';
 const ACCOUNT = '111122223333';
@@ -247,6 +248,31 @@ describe(ssoCredentials.name, () => {
     } finally {
       delete standIn.behaviour.override;
     }
+  });
+
+  it('a refresh waits for the one another process holds, then uses the token it wrote: no second CreateToken', async () => {
+    const stale = seededSessionToken(5);
+    writeToken(dir(), sessionName, stale);
+    const fresh = seededSessionToken(8 * 60);
+    let release!: () => void;
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    // The "other process": holds the refresh lock, writes its refreshed token, then lets go.
+    const other = withTokenLock({ HOME: home }, sessionName, 'refresh', async () => {
+      entered();
+      await new Promise<void>((resolve) => (release = resolve));
+      writeToken(dir(), sessionName, fresh);
+    }, { debug: () => {} });
+    await inside;
+    const ours = ssoCredentials(step('session'), context());
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(standIn.requests).toEqual([]); // waiting, not refreshing
+    release();
+    await other;
+    await ours;
+    expect(standIn.operations()).toEqual(['GetRoleCredentials']);
+    expect(standIn.requests[0]!.headers['x-amz-sso_bearer_token']).toBe(fresh.accessToken);
+    expect(debugLines.join('\n')).toContain('another process refreshed the token meanwhile');
   });
 
   it('botocore refreshes the same token against the stand-in, and awsrole reads what it wrote', async () => {
