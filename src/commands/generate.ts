@@ -40,6 +40,7 @@ export interface GenerateOptions {
 
 // Keys generate writes itself: --set may not replace them (--region is its own flag).
 const OWN_KEYS = new Set(['role_arn', 'source_profile', 'credential_source', 'sso_session', 'sso_account_id', 'sso_role_name', 'sso_start_url', 'sso_region', 'region']);
+const SECRET_KEYS = new Set(['aws_access_key_id', 'aws_secret_access_key', 'aws_session_token', 'aws_security_token']);
 const ROLE_NAME = /^[\w+=,.@/-]{1,512}$/;
 
 /**
@@ -139,6 +140,7 @@ function checkOptions(options: GenerateOptions): Request {
     const key = equals > 0 ? pair.slice(0, equals).trim() : '';
     if (!/^[a-z][a-z0-9_]*$/.test(key)) throw new UsageError(`--set "${pair}" is not key=value with a lower-case key`, 'e.g. --set output=json');
     if (OWN_KEYS.has(key)) throw new UsageError(`--set ${key}: generate writes ${key} itself`, key === 'region' ? 'use --region' : undefined);
+    if (SECRET_KEYS.has(key)) throw new UsageError(`--set ${key}: generate does not copy a secret into every generated profile`, 'keep keys in the source profile, which every generated profile uses');
     if (extra.some(([k]) => k === key)) throw new UsageError(`--set ${key} is given twice`);
     extra.push([key, pair.slice(equals + 1).trim()]);
   }

@@ -244,6 +244,7 @@ describe('generate --from-organization', () => {
     [['--from-organization', 'mgnt', '--role', ROLE], 2, /unknown profile "mgnt"[\s\S]*did you mean "mgmt"/],
     [['--from-organization', 'mgmt', '--role', ROLE, '--name', '{acount}'], 2, /unknown placeholder \{acount\}/],
     [['--from-organization', 'mgmt', '--role', ROLE, '--set', 'role_arn=x'], 2, /generate writes role_arn itself/],
+    [['--from-organization', 'mgmt', '--role', ROLE, '--set', 'aws_secret_access_key=x'], 2, /does not copy a secret into every generated profile/],
     [['--from-organization', 'nobody', '--role', ROLE], 4, /Organizations refused ListAccounts: HTTP 403 \(profile "nobody"[^\n]*\n  hint: the profile's identity needs organizations:ListAccounts/],
   ])('awsrole generate %j exits %i and writes nothing', async (args, code, message) => {
     const result = await runAwsrole(['generate', ...args], { env, timeoutMs: 60_000 });
