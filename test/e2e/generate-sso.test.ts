@@ -3,12 +3,14 @@
 // with the token the AWS CLI would have cached; then `awsrole use` of a generated profile gets
 // that account's role credentials through the same token, and boto3 reads the same profiles.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AWSROLE_BIN, runAwsrole, runProgram, runPython } from '../support/cli.js';
 import { startMoto, type MotoServer } from '../support/moto.js';
 import { createSandbox, type Sandbox } from '../support/sandbox.js';
 import { shellQuote, waitFor } from '../support/shell.js';
 import { startSsoStandIn, type SsoStandIn } from '../support/sso-standin.js';
+import { startPane } from '../support/tmux.js';
 import { tokenCacheKey } from '../../src/sso/token-cache.js';
 
 const START_URL = 'https://corp-portal.awsapps.com/start';
@@ -195,6 +197,23 @@ describe('generate --from-sso', () => {
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/the config file changed while awsrole generate ran; nothing was written/);
     expect(config()).toBe(edited);
+  });
+
+  it('on a terminal, a progress line counts the accounts while the pages come, and is gone after', async () => {
+    standIn.behaviour.delayMs = 600;
+    const dir = join(sandbox.home, 'pane');
+    const pane = await startPane({ shell: 'bash', dir, env: { ...env, LANG: 'C.UTF-8' }, rc: [] });
+    try {
+      pane.type('awsrole generate --from-sso corp; echo "status=$?"');
+      pane.send('Enter');
+      await pane.waitForScreen(/listing roles: [1-6] of 7 account\(s\)/, 30_000);
+      await pane.waitForScreen(/^status=0$/m, 60_000);
+      expect(pane.screen()).not.toContain('listing roles');
+      expect(pane.screen()).toContain('awsrole: wrote');
+    } finally {
+      standIn.behaviour.delayMs = 0;
+      pane.kill();
+    }
   });
 
   it('without a login says how to log in (exit 4) and writes nothing', async () => {
