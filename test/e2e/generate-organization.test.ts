@@ -266,6 +266,28 @@ describe('generate --from-organization', () => {
     expect(startup.filter((id) => id.includes('src/generate/') || id.includes('commands/generate') || id.includes('client-organizations'))).toEqual([]);
   }, 90_000);
 
+  it('from an empty config: one command writes the profiles, another runs in every account as that account', async () => {
+    sandbox.writeConfig('');
+    const generated = await generate('--name', 'acct-{account_name}-admin');
+    expect(generated.code, generated.stderr).toBe(0);
+    const keys = 'printf "%s %s %s" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" "$AWS_SESSION_TOKEN"';
+    const run = await runAwsrole(['run', '--profiles', 'acct-*', '--parallel', '4', '--json', '--', 'sh', '-c', keys], { env, timeoutMs: 120_000 });
+    expect(run.code, run.stderr).toBe(0);
+    const records = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { profile: string; status: string; stdout: string });
+    // Every member account once (the management account is left out, and the file had no other
+    // profile), each profile running as the account its role_arn names, as botocore reads it.
+    const profiles = await botocoreProfiles();
+    const accounts: string[] = [];
+    for (const record of records) {
+      expect(record.status, record.profile).toBe('succeeded');
+      const [accessKeyId, secretAccessKey, sessionToken] = record.stdout.split(' ');
+      const identity = await moto.callerIdentity({ accessKeyId: accessKeyId!, secretAccessKey: secretAccessKey!, sessionToken });
+      expect(identity.Arn).toMatch(new RegExp(`^arn:aws:sts::${/::(\d{12}):/.exec(String(profiles[record.profile]?.role_arn))?.[1]}:assumed-role/${ROLE}/`));
+      accounts.push(identity.Account);
+    }
+    expect(accounts.sort()).toEqual(members.map((m) => m.id).sort());
+  }, 180_000);
+
   it('keeps the profile of an account that left unless --prune, and the outside stays byte for byte', async () => {
     expect((await generate()).code).toBe(0);
     const before = split(config());
