@@ -1,21 +1,16 @@
 import { buildProfiles, loadConfig } from '../config/load.js';
 import { parseIni } from '../config/ini.js';
-import type { LoadedConfig, Profile } from '../config/types.js';
+import type { LoadedConfig } from '../config/types.js';
 import { configFilePath } from '../environment/env.js';
 import { UsageError } from '../errors/errors.js';
-import { withSpinner } from '../output/spinner.js';
 import { findBlock, lineBreakOf, placeBlock, withoutBlock } from '../generate/block.js';
 import { composeBlock, type ComposedProfile } from '../generate/compose.js';
 import { unifiedDiff } from '../generate/diff.js';
 import { checkTemplate, DEFAULT_TEMPLATE } from '../generate/names.js';
 import { profilesInBlock } from '../generate/render.js';
 import type { Assignment } from '../generate/types.js';
-import { listOrganizationAccounts, organizationsEndpoint } from '../generate/organization.js';
-import { listSsoAssignments } from '../generate/sso-listing.js';
+import { organizationAssignments, ssoAssignments } from '../generate/listing.js';
 import { readConfigFile, writeConfigFile } from '../generate/write-config.js';
-import { didYouMean } from '../plan/suggest.js';
-import { requestTimeoutMs } from '../sso/endpoints.js';
-import { configuresSso, readSsoSettings, type SsoSettings } from '../sso/settings.js';
 import type { CommandContext } from './context.js';
 import { obtainSession } from './obtain-session.js';
 
@@ -40,6 +35,7 @@ export interface GenerateOptions {
 
 // Keys generate writes itself: --set may not replace them (--region is its own flag).
 const OWN_KEYS = new Set(['role_arn', 'source_profile', 'credential_source', 'sso_session', 'sso_account_id', 'sso_role_name', 'sso_start_url', 'sso_region', 'region']);
+const SECRET_KEYS = new Set(['aws_access_key_id', 'aws_secret_access_key', 'aws_session_token', 'aws_security_token']);
 const ROLE_NAME = /^[\w+=,.@/-]{1,512}$/;
 
 /**
@@ -58,7 +54,7 @@ export async function generateCommand(options: GenerateOptions, context: Command
   const taken = namesOutside(withoutBlock(read.text, span), path, config);
 
   const listing = request.kind === 'organization'
-    ? await organizationAssignments(request.name, request.roles, options, config, context)
+    ? await organizationAssignments(request.name, await obtainSession(request.name, sourceCredentialOptions(options), context), request.roles, options, config, context)
     : await ssoAssignments(request.name, options, config, context);
   const lineBreak = lineBreakOf(read.text);
   const composed = composeBlock({
@@ -97,6 +93,11 @@ export async function generateCommand(options: GenerateOptions, context: Command
   const keptCount = composed.profiles.filter((p) => p.status === 'kept').length;
   if (keptCount > 0) context.info(`${keptCount} profile(s) no longer listed are kept: --prune drops them`);
   if (options.json) context.stdout.write(`${JSON.stringify(report(path, request.source, changed, composed.profiles))}\n`);
+}
+
+/** The flags that obtain the --from-organization profile's own credentials, as `use` would. */
+function sourceCredentialOptions(options: GenerateOptions) {
+  return { mfaCode: options.mfaCode, mfaCommand: options.mfaCommand, cache: options.cache, quiet: options.quiet };
 }
 
 /** Without the --exclude-account accounts (by id or name); with --from-sso and --role, only those roles. */
@@ -139,6 +140,7 @@ function checkOptions(options: GenerateOptions): Request {
     const key = equals > 0 ? pair.slice(0, equals).trim() : '';
     if (!/^[a-z][a-z0-9_]*$/.test(key)) throw new UsageError(`--set "${pair}" is not key=value with a lower-case key`, 'e.g. --set output=json');
     if (OWN_KEYS.has(key)) throw new UsageError(`--set ${key}: generate writes ${key} itself`, key === 'region' ? 'use --region' : undefined);
+    if (SECRET_KEYS.has(key)) throw new UsageError(`--set ${key}: generate does not copy a secret into every generated profile`, 'keep keys in the source profile, which every generated profile uses');
     if (extra.some(([k]) => k === key)) throw new UsageError(`--set ${key} is given twice`);
     extra.push([key, pair.slice(equals + 1).trim()]);
   }
@@ -175,94 +177,6 @@ function namesOutside(outsideText: string, path: string, config: LoadedConfig): 
   const names = new Set(outside.profiles.keys());
   for (const profile of config.profiles.values()) if (profile.fromCredentials) names.add(profile.name);
   return names;
-}
-
-interface Listing {
-  assignments: Assignment[];
-  settingsFor: (assignment: Assignment) => Array<[string, string]>;
-  /** Why the listing may be empty, for the warning. */
-  empty: string;
-}
-
-async function organizationAssignments(profileName: string, roles: string[], options: GenerateOptions, config: LoadedConfig, context: CommandContext): Promise<Listing> {
-  const session = await obtainSession(profileName, { mfaCode: options.mfaCode, mfaCommand: options.mfaCommand, cache: options.cache, quiet: options.quiet }, context);
-  const profile = config.profiles.get(profileName)!;
-  const endpoint = organizationsEndpoint(config, profile, context.env);
-  if (endpoint) context.debug(`Organizations at ${endpoint.url} (${endpoint.source})`);
-  let progress = 'listing the organization\'s accounts';
-  const list = () => listOrganizationAccounts({
-    credentials: session.credentials,
-    region: session.region ?? 'us-east-1',
-    ...(endpoint ? { endpoint: endpoint.url } : {}),
-    timeoutMs: requestTimeoutMs(context.env),
-    caller: `profile "${profileName}"`,
-    onPage: (pages, accounts) => {
-      progress = `listing the organization's accounts: ${accounts} in ${pages} page(s)`;
-      context.debug(progress);
-    },
-  });
-  const accounts = options.quiet ? await list() : await withSpinner(context.stderr, () => progress, list, { env: context.env });
-  let active = accounts.filter((account) => account.state === 'ACTIVE');
-  context.info(`the organization lists ${accounts.length} account(s), ${active.length} active`);
-  const management = active.find((account) => account.management);
-  if (management && !options.includeManagementAccount) {
-    // Organizations creates OrganizationAccountAccessRole in the accounts it creates, and
-    // StackSets do not deploy to the management account: a role profile there would not work.
-    active = active.filter((account) => account !== management);
-    context.info(`the management account ${management.id} ("${management.name}") is left out: --include-management-account adds it`);
-  }
-  const partitionOf = new Map(active.map((account) => [account.id, account.partition]));
-  return {
-    assignments: active.flatMap((account) => roles.map((roleName) => ({ accountId: account.id, accountName: account.name, roleName }))),
-    settingsFor: (a) => [
-      ['role_arn', `arn:${partitionOf.get(a.accountId) ?? 'aws'}:iam::${a.accountId}:role/${a.roleName}`],
-      ['source_profile', profileName],
-    ],
-    empty: 'the organization lists no active account',
-  };
-}
-
-async function ssoAssignments(name: string, options: GenerateOptions, config: LoadedConfig, context: CommandContext): Promise<Listing> {
-  const settings = ssoSettingsFor(name, config);
-  let progress = 'listing your IAM Identity Center accounts';
-  const list = () => listSsoAssignments(settings, {
-    env: context.env,
-    now: () => new Date(),
-    debug: context.debug,
-    onProgress: (accounts, done, roles) => {
-      progress = `listing roles: ${done} of ${accounts} account(s), ${roles} role(s)`;
-    },
-  });
-  const assignments = options.quiet ? await list() : await withSpinner(context.stderr, () => progress, list, { env: context.env });
-  context.info(`IAM Identity Center lists ${new Set(assignments.map((a) => a.accountId)).size} account(s) with ${assignments.length} role(s)`);
-  const session = settings.sessionName;
-  return {
-    assignments,
-    settingsFor: (a) => [
-      ...(session !== undefined ? [['sso_session', session] as [string, string]] : [['sso_start_url', settings.startUrl], ['sso_region', settings.region]] as Array<[string, string]>),
-      ['sso_account_id', a.accountId],
-      ['sso_role_name', a.roleName],
-    ],
-    empty: 'the signed-in user has no account with a role',
-  };
-}
-
-/** `--from-sso NAME`: the `[sso-session NAME]`, else the SSO settings of profile NAME. */
-function ssoSettingsFor(name: string, config: LoadedConfig): SsoSettings {
-  if (config.ssoSessions.has(name)) {
-    const section = config.ssoSessions.get(name)!;
-    // Whose login to name in a hint: a profile that uses this sso-session (login takes a profile).
-    const user = [...config.profiles.values()].find((p) => p.settings.get('sso_session')?.value === name);
-    const stand: Profile = { name: user?.name ?? name, settings: new Map([['sso_session', { value: name, origin: section.origin }]]) };
-    return readSsoSettings(stand, config);
-  }
-  const profile = config.profiles.get(name);
-  if (profile && configuresSso(profile)) return readSsoSettings(profile, config);
-  const known = [...config.ssoSessions.keys(), ...[...config.profiles.values()].filter(configuresSso).map((p) => p.name)];
-  throw new UsageError(
-    profile ? `profile "${name}" has no IAM Identity Center settings (sso_session or sso_start_url)` : `no [sso-session ${name}] and no profile "${name}"`,
-    didYouMean(name, known) ?? (known.length > 0 ? `there are ${known.slice(0, 5).map((k) => `"${k}"`).join(', ')}` : 'add an [sso-session NAME] section (aws configure sso-session)'),
-  );
 }
 
 /**

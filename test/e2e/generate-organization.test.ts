@@ -138,7 +138,7 @@ describe('generate --from-organization', () => {
     // The block uses the file's own line break: more of its lines end in LF than in CRLF.
     expect(block).not.toContain('\r');
     expect(readFileSync(`${sandbox.configPath}.bak`, 'utf8')).toBe(HAND_WRITTEN);
-  });
+  }, 90_000);
 
   it('reads back the same with botocore and with awsrole', async () => {
     expect((await generate()).code).toBe(0);
@@ -148,7 +148,7 @@ describe('generate --from-organization', () => {
     const asData = (settings: Map<string, { value: string; nested?: Map<string, { value: string }> }>) =>
       Object.fromEntries([...settings].map(([key, s]) => [key, s.nested ? Object.fromEntries([...s.nested].map(([k, n]) => [k, n.value])) : s.value]));
     expect(Object.fromEntries([...ours].map(([name, profile]) => [name, asData(profile.settings)]))).toEqual(botocore);
-  });
+  }, 90_000);
 
   it('ends as the role in the member account: awsrole use of a generated profile, in bash', async () => {
     expect((await generate()).code).toBe(0);
@@ -159,7 +159,7 @@ describe('generate --from-organization', () => {
     const identity = await moto.callerIdentity({ accessKeyId: accessKeyId!, secretAccessKey: secretAccessKey!, sessionToken });
     expect(identity.Account).toBe(idOf('Team 07 Prod'));
     expect(identity.Arn).toMatch(new RegExp(`^arn:aws:sts::${idOf('Team 07 Prod')}:assumed-role/${ROLE}/`));
-  });
+  }, 90_000);
 
   it('regenerates in place: a second run changes no byte and makes no backup', async () => {
     expect((await generate()).code).toBe(0);
@@ -170,7 +170,7 @@ describe('generate --from-organization', () => {
     expect(again.stderr).toContain('is up to date');
     expect(config()).toBe(first);
     expect(readFileSync(`${sandbox.configPath}.bak`, 'utf8')).toBe('old backup');
-  });
+  }, 90_000);
 
   it('--dry-run writes nothing and prints a diff that patch(1) turns into what a real run writes', async () => {
     const dry = await generate('--dry-run', '--exclude-account', `${idOf('Team 03 Prod')},Shared`, '--name', '{account_id}-admin');
@@ -190,14 +190,14 @@ describe('generate --from-organization', () => {
     expect(config()).not.toContain(`${idOf('Team 03 Prod')}-admin`);
     expect(config()).not.toContain(`${idOf('Shared')}-admin`);
     expect(config()).toContain(`[profile ${idOf('shared')}-admin]`);
-  });
+  }, 90_000);
 
   it('--include-management-account adds the management account', async () => {
     const result = await generate('--include-management-account');
     expect(result.code, result.stderr).toBe(0);
     expect((await botocoreProfiles())['master-organizationaccountaccessrole']?.role_arn).toBe(`arn:aws:iam::${MOTO_ACCOUNT_ID}:role/${ROLE}`);
     expect(config()).toContain('# Written by: awsrole generate --from-organization mgmt --role OrganizationAccountAccessRole --include-management-account\n');
-  });
+  }, 90_000);
 
   it('--json prints each profile and what became of it', async () => {
     const result = await generate('--json', '--dry-run', '--set', 'output=json');
@@ -214,7 +214,7 @@ describe('generate --from-organization', () => {
       settings: { role_arn: `arn:aws:iam::${idOf('Team 05 Prod')}:role/${ROLE}`, source_profile: 'mgmt', output: 'json' },
     });
     expect(report.profiles.find((p) => p['name'] === 'team-01-prod-organizationaccountaccessrole')).toMatchObject({ status: 'skipped' });
-  });
+  }, 90_000);
 
   it('writes through a symlinked config file, keeps its mode, and replaces it by rename (no partial file, no leftovers)', async () => {
     const dotfiles = join(sandbox.home, 'dotfiles');
@@ -236,7 +236,7 @@ describe('generate --from-organization', () => {
     // The last line had no line break: it got one, the only byte added outside the block.
     expect(text.startsWith('[profile mine]\nregion = eu-north-1\n# awsrole generate: begin from-organization mgmt\n')).toBe(true);
     expect(readdirSync(dotfiles).sort()).toEqual(['aws-config', 'aws-config.bak']);
-  });
+  }, 90_000);
 
   it.each([
     [['--from-organization', 'mgmt'], 2, /--from-organization needs --role/],
@@ -244,6 +244,7 @@ describe('generate --from-organization', () => {
     [['--from-organization', 'mgnt', '--role', ROLE], 2, /unknown profile "mgnt"[\s\S]*did you mean "mgmt"/],
     [['--from-organization', 'mgmt', '--role', ROLE, '--name', '{acount}'], 2, /unknown placeholder \{acount\}/],
     [['--from-organization', 'mgmt', '--role', ROLE, '--set', 'role_arn=x'], 2, /generate writes role_arn itself/],
+    [['--from-organization', 'mgmt', '--role', ROLE, '--set', 'aws_secret_access_key=x'], 2, /does not copy a secret into every generated profile/],
     [['--from-organization', 'nobody', '--role', ROLE], 4, /Organizations refused ListAccounts: HTTP 403 \(profile "nobody"[^\n]*\n  hint: the profile's identity needs organizations:ListAccounts/],
   ])('awsrole generate %j exits %i and writes nothing', async (args, code, message) => {
     const result = await runAwsrole(['generate', ...args], { env, timeoutMs: 60_000 });
@@ -258,12 +259,34 @@ describe('generate --from-organization', () => {
     const result = await generate();
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/"# awsrole generate: begin from-organization mgmt" without its end line \(.*config:15\)/);
-  });
+  }, 90_000);
 
   it('is not on the startup path', () => {
     const startup = startupModules();
     expect(startup.filter((id) => id.includes('src/generate/') || id.includes('commands/generate') || id.includes('client-organizations'))).toEqual([]);
-  });
+  }, 90_000);
+
+  it('from an empty config: one command writes the profiles, another runs in every account as that account', async () => {
+    sandbox.writeConfig('');
+    const generated = await generate('--name', 'acct-{account_name}-admin');
+    expect(generated.code, generated.stderr).toBe(0);
+    const keys = 'printf "%s %s %s" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" "$AWS_SESSION_TOKEN"';
+    const run = await runAwsrole(['run', '--profiles', 'acct-*', '--parallel', '4', '--json', '--', 'sh', '-c', keys], { env, timeoutMs: 120_000 });
+    expect(run.code, run.stderr).toBe(0);
+    const records = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { profile: string; status: string; stdout: string });
+    // Every member account once (the management account is left out, and the file had no other
+    // profile), each profile running as the account its role_arn names, as botocore reads it.
+    const profiles = await botocoreProfiles();
+    const accounts: string[] = [];
+    for (const record of records) {
+      expect(record.status, record.profile).toBe('succeeded');
+      const [accessKeyId, secretAccessKey, sessionToken] = record.stdout.split(' ');
+      const identity = await moto.callerIdentity({ accessKeyId: accessKeyId!, secretAccessKey: secretAccessKey!, sessionToken });
+      expect(identity.Arn).toMatch(new RegExp(`^arn:aws:sts::${/::(\d{12}):/.exec(String(profiles[record.profile]?.role_arn))?.[1]}:assumed-role/${ROLE}/`));
+      accounts.push(identity.Account);
+    }
+    expect(accounts.sort()).toEqual(members.map((m) => m.id).sort());
+  }, 180_000);
 
   it('keeps the profile of an account that left unless --prune, and the outside stays byte for byte', async () => {
     expect((await generate()).code).toBe(0);
@@ -285,5 +308,5 @@ describe('generate --from-organization', () => {
     expect(after.block).not.toContain('closing-soon');
     expect(before.block.replace(/\n\[profile closing-soon-organizationaccountaccessrole\]\nrole_arn = [^\n]*\nsource_profile = mgmt\n/, '')).toBe(after.block);
     expect(readFileSync(`${sandbox.configPath}.bak`, 'utf8')).toBe(edited);
-  });
+  }, 90_000);
 });

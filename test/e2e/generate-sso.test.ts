@@ -3,12 +3,14 @@
 // with the token the AWS CLI would have cached; then `awsrole use` of a generated profile gets
 // that account's role credentials through the same token, and boto3 reads the same profiles.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AWSROLE_BIN, runAwsrole, runProgram, runPython } from '../support/cli.js';
 import { startMoto, type MotoServer } from '../support/moto.js';
 import { createSandbox, type Sandbox } from '../support/sandbox.js';
 import { shellQuote, waitFor } from '../support/shell.js';
 import { startSsoStandIn, type SsoStandIn } from '../support/sso-standin.js';
+import { startPane } from '../support/tmux.js';
 import { tokenCacheKey } from '../../src/sso/token-cache.js';
 
 const START_URL = 'https://corp-portal.awsapps.com/start';
@@ -122,7 +124,7 @@ describe('generate --from-sso', () => {
     expect(ours).toEqual(profiles);
     expect(profiles['prod-readonlyaccess']?.region).toBe('us-west-2');
     expect(result.stderr).toContain('skipped profile "prod-readonlyaccess"');
-  });
+  }, 90_000);
 
   it('then `awsrole use` of a generated profile gets that role through the cached token', async () => {
     expect((await generate()).code).toBe(0);
@@ -136,7 +138,7 @@ describe('generate --from-sso', () => {
     expect(credentials.map((r) => [r.query.account_id, r.query.role_name, r.headers['x-amz-sso_bearer_token']])).toEqual([['555555555555', 'SecurityAudit', 'cached-token']]);
     const identity = await moto.callerIdentity({ accessKeyId: accessKeyId!, secretAccessKey: secretAccessKey!, sessionToken });
     expect(identity.Arn).toBe('arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Developer/alice@example.com');
-  });
+  }, 90_000);
 
   it('--role keeps only those roles; --prune drops a role taken back; the hand-written part never changes', async () => {
     expect((await generate('--role', 'ReadOnlyAccess,SecurityAudit')).code).toBe(0);
@@ -156,7 +158,7 @@ describe('generate --from-sso', () => {
     } finally {
       standIn.grantRole('555555555555', 'SecurityAudit', ssoKeys);
     }
-  });
+  }, 90_000);
 
   it('from a legacy SSO profile (sso_start_url in the profile): profiles that carry the start URL and region', async () => {
     const legacyUrl = 'https://legacy-portal.awsapps.com/start';
@@ -178,7 +180,7 @@ describe('generate --from-sso', () => {
     expect(exported.code, exported.stderr).toBe(0);
     expect(JSON.parse(exported.stdout).AccessKeyId).toBe(ssoKeys.accessKeyId);
     expect(standIn.requests.map((r) => [r.operation, r.headers['x-amz-sso_bearer_token']])).toEqual([['GetRoleCredentials', 'legacy-token']]);
-  });
+  }, 90_000);
 
   it('writes nothing when the file changed while the accounts were listed (exit 3)', async () => {
     standIn.behaviour.delayMs = 1500;
@@ -195,7 +197,24 @@ describe('generate --from-sso', () => {
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/the config file changed while awsrole generate ran; nothing was written/);
     expect(config()).toBe(edited);
-  });
+  }, 90_000);
+
+  it('on a terminal, a progress line counts the accounts while the pages come, and is gone after', async () => {
+    standIn.behaviour.delayMs = 600;
+    const dir = join(sandbox.home, 'pane');
+    const pane = await startPane({ shell: 'bash', dir, env: { ...env, LANG: 'C.UTF-8' }, rc: [] });
+    try {
+      pane.type('awsrole generate --from-sso corp; echo "status=$?"');
+      pane.send('Enter');
+      await pane.waitForScreen(/listing roles: [1-6] of 7 account\(s\)/, 30_000);
+      await pane.waitForScreen(/^status=0$/m, 60_000);
+      expect(pane.screen()).not.toContain('listing roles');
+      expect(pane.screen()).toContain('awsrole: wrote');
+    } finally {
+      standIn.behaviour.delayMs = 0;
+      pane.kill();
+    }
+  }, 90_000);
 
   it('without a login says how to log in (exit 4) and writes nothing', async () => {
     sandbox.writeFile(`.aws/sso/cache/${tokenCacheKey({ startUrl: '', sessionName: 'corp' })}.json`, '{}', 0o600);
@@ -204,7 +223,7 @@ describe('generate --from-sso', () => {
     expect(result.stderr).toMatch(/IAM Identity Center token for sso-session "corp" is unusable/);
     expect(result.stderr).toMatch(/hint: run: awsrole login prod-readonlyaccess/);
     expect(config()).toBe(HAND_WRITTEN);
-  });
+  }, 90_000);
 
   it('TAB after --from-sso offers the sso-sessions and the SSO profiles', async () => {
     const result = await runAwsrole(['__complete', '--current=', '--', 'generate', '--from-sso'], { env });
@@ -212,11 +231,11 @@ describe('generate --from-sso', () => {
     expect(result.stdout).toBe('corp\nprod-readonlyaccess\n');
     const options = await runAwsrole(['__complete', '--current=--from', '--', 'generate'], { env });
     expect(options.stdout).toBe('--from-organization\n--from-sso\n');
-  });
+  }, 90_000);
 
   it('an unknown sso-session is a usage error with a did-you-mean (exit 2)', async () => {
     const result = await runAwsrole(['generate', '--from-sso', 'crop'], { env });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/no \[sso-session crop\] and no profile "crop"[\s\S]*did you mean "corp"/);
-  });
+  }, 90_000);
 });
