@@ -1,5 +1,6 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { writeFileAtomic } from '../cache/atomic-file.js';
+import { userInfo } from 'node:os';
 import { loadConfig } from '../config/load.js';
 import type { IniSection, LoadedConfig, Profile } from '../config/types.js';
 import { ConfigError, UsageError } from '../errors/errors.js';
@@ -12,6 +13,8 @@ import { alignColumns } from '../output/table.js';
 import { keysHelperCommand, ownKeysHelperProfile } from '../plan/own-keys-helper.js';
 import { didYouMean } from '../plan/suggest.js';
 import { formatOrigin } from '../plan/where.js';
+import { resolvePlan } from '../plan/resolve.js';
+import { cacheClearCommand } from './cache.js';
 import type { CommandContext } from './context.js';
 
 /** Long-term key ids of IAM users start so; ASIA… keys are temporary and expire. */
@@ -30,8 +33,11 @@ export async function keysAddCommand(profile: string, options: { stdin?: boolean
   const config = loadConfig(context.env);
   checkCanHoldKeys(profile, config);
   const keys = options.stdin ? parseKeyLines(await readStdin()) : await promptForKeys(profile);
-  const stored = await keystoreFor(context.env).put(profile, keys, context.info);
+  const keystore = keystoreFor(context.env);
+  const previous = keystore.list().find((entry) => entry.profile === profile);
+  const stored = await keystore.put(profile, keys, context.info);
   context.info(`stored keys ${maskAccessKeyId(keys.accessKeyId)} of profile ${profile} in ${stored.description}`);
+  if (previous && previous.accessKeyId !== keys.accessKeyId) forgetSessionsFrom(profile, context);
   pointProfileAtKeystore(profile, loadConfig(context.env), context);
 }
 
@@ -96,6 +102,7 @@ export async function keysRemoveCommand(profile: string, context: CommandContext
   const { removed, description } = await keystoreFor(context.env).remove(profile);
   if (!removed) throw new UsageError(`profile "${profile}" has no keys in awsrole's keystore`, 'awsrole keys list shows the profiles that have');
   context.info(`removed the keys of profile ${profile} from ${description}`);
+  forgetSessionsFrom(profile, context);
   const line = loadConfig(context.env).profiles.get(profile)?.settings.get('credential_process');
   if (line && ownKeysHelperProfile(line.value) === profile) {
     context.warn(`profile ${profile} still says credential_process = ${line.value} (${formatOrigin(line.origin)}); it fails until keys are added again`);
@@ -106,6 +113,28 @@ export async function keysRemoveCommand(profile: string, context: CommandContext
 export async function keysCredentialProcessCommand(profile: string, context: CommandContext): Promise<void> {
   const { keys } = await keystoreFor(context.env).get(profile);
   context.stdout.write(`${JSON.stringify({ Version: 1, AccessKeyId: keys.accessKeyId, SecretAccessKey: keys.secretAccessKey })}\n`);
+}
+
+/**
+ * Removes the cached role sessions of every chain that starts from the keystore entry. Cached hops
+ * are keyed by the entry's name, not the key (so a cached use needs no unlock): keys replaced by
+ * other ones — perhaps another IAM user's — must not inherit the sessions the old ones obtained.
+ * (Rotation keeps them: the new key is the same user's.)
+ */
+function forgetSessionsFrom(entry: string, context: CommandContext): void {
+  const config = loadConfig(context.env);
+  const hopProfiles = new Set<string>();
+  for (const name of config.profiles.keys()) {
+    try {
+      const plan = resolvePlan({ config, env: context.env, localUser: () => userInfo().username }, name);
+      const [first, ...hops] = plan.steps;
+      if (first.kind === 'keystore' && first.entry.value === entry) for (const hop of hops) hopProfiles.add(hop.profile);
+    } catch {
+      // A profile that does not resolve has no sessions to forget.
+    }
+  }
+  for (const profile of hopProfiles) cacheClearCommand(profile, {}, { ...context, info: context.debug });
+  if (hopProfiles.size > 0) context.info(`forgot the cached sessions obtained with the previous keys (${[...hopProfiles].join(', ')})`);
 }
 
 function profileNamed(profile: string, config: LoadedConfig): Profile {

@@ -16,6 +16,8 @@ const roleArn = (name: string) => `arn:aws:iam::123456789012:role/${name}`;
 
 let moto: MotoServer;
 let alice: UserCredentials;
+/** Another IAM user, whom the role R does not trust. */
+let bob: UserCredentials;
 let sandbox: Sandbox;
 /** awsrole's environment: the file backend, its passphrase, and bin/ with `awsrole` first on PATH. */
 let env: Record<string, string>;
@@ -39,6 +41,7 @@ aws_secret_access_key   =   ${keys.secretAccessKey}
 beforeAll(async () => {
   moto = await startMoto();
   alice = await moto.createUser('alice');
+  bob = await moto.createUser('bob');
   await moto.createRole('R', { trust: [alice.arn] });
   await moto.enableAuth();
   sandbox = createSandbox();
@@ -199,6 +202,28 @@ describe('keys add --stdin', () => {
     expect(temporary.stderr).toContain('temporary');
     const argv = await runAwsrole(['keys', 'add', 'other', alice.secretAccessKey], { env });
     expect(argv.code).toBe(2);
+  });
+});
+
+describe("a profile's keys replaced by another user's", () => {
+  beforeAll(async () => {
+    sandbox.writeCredentials('[base]\ncredential_process = awsrole credential-process --keys base\n');
+    sandbox.writeConfig(`[profile admin]\nrole_arn = ${roleArn('R')}\nsource_profile = base\n`);
+    await runAwsrole(['cache', 'clear'], { env });
+  });
+
+  afterAll(async () => {
+    await runAwsrole(['keys', 'add', 'base', '--stdin'], { env, input: `${alice.accessKeyId}\n${alice.secretAccessKey}\n` });
+  });
+
+  it('no longer get the role sessions the old keys obtained: bob, whom the role does not trust, is refused', async () => {
+    expect((await runAwsrole(['use', 'admin', '--shell', 'bash'], { env })).code).toBe(0); // alice's session, cached
+    const add = await runAwsrole(['keys', 'add', 'base', '--stdin'], { env, input: `${bob.accessKeyId}\n${bob.secretAccessKey}\n` });
+    expect(add.code, add.stderr).toBe(0);
+    expect(add.stderr).toContain('forgot the cached sessions obtained with the previous keys (admin)');
+    const asBob = await runAwsrole(['use', 'admin', '--shell', 'bash'], { env });
+    expect(asBob.code).toBe(4);
+    expect(asBob.stdout).not.toContain('AWS_SESSION_TOKEN');
   });
 });
 
