@@ -1,4 +1,5 @@
-import { readFileSync, realpathSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { writeFileAtomic } from '../cache/atomic-file.js';
 import { userInfo } from 'node:os';
 import { loadConfig } from '../config/load.js';
@@ -78,6 +79,11 @@ export async function keysImportCommand(profile: string, context: CommandContext
   writeFileAtomic(path, edited);
   context.info(`moved keys ${maskAccessKeyId(keys.accessKeyId)} of profile ${profile} into ${stored.description}`);
   context.info(`${id.origin.file}: the two key lines are now credential_process = ${keysHelperCommand(profile)}`);
+  const other = [found.fromCredentials, found.fromConfig].find((candidate) => candidate && candidate !== section && candidate.settings.get('aws_secret_access_key'));
+  if (other) {
+    // Not read any more (credential_process comes first, in botocore and here), but still a secret in plain text.
+    context.warn(`profile ${profile} also has keys in ${formatOrigin(other.settings.get('aws_secret_access_key')!.origin)}, left as they were: remove them`);
+  }
 }
 
 /** `keys list`: profile, key id (masked), age, backend; nothing is unlocked. */
@@ -173,6 +179,7 @@ function pointProfileAtKeystore(profile: string, config: LoadedConfig, context: 
   const section: IniSection | undefined = found?.fromCredentials;
   const path = realpathOrSelf(config.credentialsFile);
   const text = readIfPresent(path);
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 }); // a first profile: ~/.aws may not exist yet
   if (section) {
     const last = Math.max(section.origin.line, ...[...section.settings.values()].map((setting) => setting.origin.line));
     writeFileAtomic(path, insertLineAfter(text, last, line));
