@@ -65,7 +65,13 @@ export async function keysImportCommand(profile: string, context: CommandContext
   if (section.settings.get('aws_session_token')?.value) {
     throw new ConfigError(`profile "${profile}" holds temporary keys (aws_session_token is set); only an IAM user's long-term keys belong in the keystore (${where})`);
   }
-  const keys = checkKeys({ accessKeyId: id.value, secretAccessKey: secret.value });
+  let keys: LongTermKeys;
+  try {
+    keys = checkKeys({ accessKeyId: id.value, secretAccessKey: secret.value });
+  } catch (error) {
+    // What is in the file is configuration, not something typed: exit 3.
+    throw new ConfigError(`profile "${profile}": ${(error as Error).message} (${where})`);
+  }
   const path = realpathSync(id.origin.file); // a symlinked file is edited where it is, not replaced by a copy
   const text = readFileSync(path, 'utf8');
   let edited: string;
