@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AWSROLE_BIN, REPO_ROOT, runAwsrole, runProgram, runPython } from '../support/cli.js';
+import { AWSROLE_BIN, REPO_ROOT, runAwsrole, runProgram, runPython, runRecordingImports, startupModules } from '../support/cli.js';
 import { startMoto, type MotoServer, type UserCredentials } from '../support/moto.js';
 import { createSandbox, type Sandbox } from '../support/sandbox.js';
 
@@ -124,6 +124,15 @@ describe('keys import', () => {
     expect(second.code).toBe(0);
     expect(second.stderr).toContain('cached session');
     expect(second.stdout.match(/AWS_SESSION_TOKEN='[^']+'/)?.[0]).toBe(first.stdout.match(/AWS_SESSION_TOKEN='[^']+'/)?.[0]);
+  });
+
+  it('a cached use of a role on top loads nothing but the startup bundle: no keys code, no native module', () => {
+    const run = runRecordingImports(['use', 'admin', '--shell', 'bash'], { env, log: join(sandbox.home, 'imports-keys-use.log') });
+    expect(run.status).toBe(0);
+    const startup = new Set(startupModules());
+    expect(run.modules.filter((id) => !startup.has(id))).toEqual([]);
+    expect(run.imports).not.toContain('@napi-rs');
+    expect(run.modules.filter((id) => id.startsWith('src/keys/'))).toEqual([]);
   });
 
   it('keys list shows the profile, the key id masked and the backend, and no secret', async () => {
