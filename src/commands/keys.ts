@@ -39,7 +39,8 @@ export async function keysAddCommand(profile: string, options: { stdin?: boolean
   const stored = await keystore.put(profile, keys, context.info);
   context.info(`stored keys ${maskAccessKeyId(keys.accessKeyId)} of profile ${profile} in ${stored.description}`);
   if (previous && previous.accessKeyId !== keys.accessKeyId) forgetSessionsFrom(profile, context);
-  pointProfileAtKeystore(profile, loadConfig(context.env), context);
+  // Under the keystore's lock: two keys add at once must not both rewrite the credentials file from the same old text.
+  await keystore.withLock(async () => pointProfileAtKeystore(profile, loadConfig(context.env), context));
 }
 
 /**

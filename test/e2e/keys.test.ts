@@ -214,6 +214,30 @@ describe('keys add --stdin', () => {
   });
 });
 
+describe('several keys add at once', () => {
+  it('keep every one: writers take turns and re-read the file and the list', async () => {
+    const own = createSandbox();
+    try {
+      const ownEnv = { ...own.env(), AWSROLE_KEYSTORE: 'file', AWSROLE_FILE_PASSPHRASE: PASSPHRASE };
+      const names = ['p1', 'p2', 'p3', 'p4'];
+      const runs = await Promise.all(
+        names.map((name, i) => runAwsrole(['keys', 'add', name, '--stdin'], { env: ownEnv, input: `AKIACONCURRENT00000${i}\nsecret-${name}\n`, timeoutMs: 60_000 })),
+      );
+      for (const run of runs) expect(run.code, run.stderr).toBe(0);
+      const listed = JSON.parse((await runAwsrole(['keys', 'list', '--json'], { env: ownEnv })).stdout) as Array<{ profile: string }>;
+      expect(listed.map((entry) => entry.profile)).toEqual(names);
+      const credentials = readFileSync(own.credentialsPath, 'utf8');
+      for (const name of names) expect(credentials).toContain(`[${name}]\ncredential_process = awsrole credential-process --keys ${name}\n`);
+      for (const name of names) {
+        const creds = await runAwsrole(['credential-process', '--keys', name], { env: ownEnv });
+        expect(JSON.parse(creds.stdout).SecretAccessKey).toBe(`secret-${name}`);
+      }
+    } finally {
+      own.cleanup();
+    }
+  });
+});
+
 describe("a profile's keys replaced by another user's", () => {
   beforeAll(async () => {
     sandbox.writeCredentials('[base]\ncredential_process = awsrole credential-process --keys base\n');
