@@ -49,7 +49,29 @@ export async function keysAddCommand(profile: string, options: { stdin?: boolean
  * line, the rest of the file byte for byte as it was.
  */
 export async function keysImportCommand(profile: string, context: CommandContext): Promise<void> {
-  const config = loadConfig(context.env);
+  const first = importPlan(profile, loadConfig(context.env));
+  const keystore = keystoreFor(context.env);
+  const stored = await keystore.put(profile, first.keys, context.info);
+  // Written only after the keystore's copy has read back (put() checks): the file's copy may go.
+  // Worked out again under the lock, from the file as it is now (a keys add may have appended to it).
+  const plan = await keystore.withLock(async () => {
+    const now = importPlan(profile, loadConfig(context.env));
+    if (now.keys.accessKeyId !== first.keys.accessKeyId || now.keys.secretAccessKey !== first.keys.secretAccessKey) {
+      throw new ConfigError(`the keys of profile "${profile}" changed in ${now.file} while they were being stored; nothing was removed from it`, `run awsrole keys import ${profile} again`);
+    }
+    writeFileAtomic(now.path, now.edited);
+    return now;
+  });
+  context.info(`moved keys ${maskAccessKeyId(plan.keys.accessKeyId)} of profile ${profile} into ${stored.description}`);
+  context.info(`${plan.file}: the two key lines are now credential_process = ${keysHelperCommand(profile)}`);
+  if (plan.otherKeys) {
+    // Not read any more (credential_process comes first, in botocore and here), but still a secret in plain text.
+    context.warn(`profile ${profile} also has keys in ${plan.otherKeys}, left as they were: remove them`);
+  }
+}
+
+/** What `keys import` takes and writes: the keys, and the file's text without them; errors for what it cannot import. */
+function importPlan(profile: string, config: LoadedConfig): { keys: LongTermKeys; file: string; path: string; edited: string; otherKeys?: string } {
   const found = profileNamed(profile, config);
   const section = [found.fromCredentials, found.fromConfig].find((candidate) => candidate?.settings.get('aws_access_key_id'));
   if (!section) {
@@ -74,23 +96,16 @@ export async function keysImportCommand(profile: string, context: CommandContext
     throw new ConfigError(`profile "${profile}": ${(error as Error).message} (${where})`);
   }
   const path = realpathSync(id.origin.file); // a symlinked file is edited where it is, not replaced by a copy
-  const text = readFileSync(path, 'utf8');
   let edited: string;
   try {
-    edited = replaceKeyLines(text, { accessKeyLine: id.origin.line, secretKeyLine: secret.origin.line }, `credential_process = ${keysHelperCommand(profile)}`);
+    edited = replaceKeyLines(readFileSync(path, 'utf8'), { accessKeyLine: id.origin.line, secretKeyLine: secret.origin.line }, `credential_process = ${keysHelperCommand(profile)}`);
   } catch (error) {
     throw new ConfigError(`cannot take the keys of profile "${profile}" out of the file: ${(error as Error).message} (${where})`, 'edit it so that each key is on one line of its own');
   }
-  const stored = await keystoreFor(context.env).put(profile, keys, context.info);
-  // Written only after the keystore's copy has read back (put() checks): the file's copy may go.
-  writeFileAtomic(path, edited);
-  context.info(`moved keys ${maskAccessKeyId(keys.accessKeyId)} of profile ${profile} into ${stored.description}`);
-  context.info(`${id.origin.file}: the two key lines are now credential_process = ${keysHelperCommand(profile)}`);
   const other = [found.fromCredentials, found.fromConfig].find((candidate) => candidate && candidate !== section && candidate.settings.get('aws_secret_access_key'));
-  if (other) {
-    // Not read any more (credential_process comes first, in botocore and here), but still a secret in plain text.
-    context.warn(`profile ${profile} also has keys in ${formatOrigin(other.settings.get('aws_secret_access_key')!.origin)}, left as they were: remove them`);
-  }
+  const plan: { keys: LongTermKeys; file: string; path: string; edited: string; otherKeys?: string } = { keys, file: id.origin.file, path, edited };
+  if (other) plan.otherKeys = formatOrigin(other.settings.get('aws_secret_access_key')!.origin);
+  return plan;
 }
 
 /** `keys list`: profile, key id (masked), age, backend; nothing is unlocked. */
