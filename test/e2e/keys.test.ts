@@ -95,7 +95,7 @@ describe('keys import', () => {
     const aws = spawnSync('aws', ['sts', 'get-caller-identity', '--profile', 'base', '--output', 'json'], { env, encoding: 'utf8' });
     expect(aws.stderr).toBe('');
     expect(JSON.parse(aws.stdout).Arn).toBe(alice.arn);
-  });
+  }, 60_000); // the AWS CLI starts slowly
 
   it('the JS SDK does too: its default chain runs the credential_process line for AWS_PROFILE=base', async () => {
     // The SDK resolves credentials itself here (no explicit credentials): fromIni → credential_process.
@@ -235,7 +235,7 @@ describe('several keys add at once', () => {
     } finally {
       own.cleanup();
     }
-  });
+  }, 90_000); // four scrypt unlocks in turn, on a loaded machine
 });
 
 describe("a profile's keys replaced by another user's", () => {
