@@ -135,6 +135,12 @@ describe('keys import', () => {
     expect(run.modules.filter((id) => id.startsWith('src/keys/'))).toEqual([]);
   });
 
+  it('awsrole list shows the profile as kind keystore', async () => {
+    const list = await runAwsrole(['list', '--json'], { env });
+    const kinds = Object.fromEntries((JSON.parse(list.stdout) as Array<{ name: string; kind: string }>).map((row) => [row.name, row.kind]));
+    expect(kinds).toMatchObject({ base: 'keystore', other: 'static keys', admin: 'role' });
+  });
+
   it('keys list shows the profile, the key id masked and the backend, and no secret', async () => {
     const run = await runAwsrole(['keys', 'list'], { env });
     expect(run.stdout).toMatch(new RegExp(`^base +${alice.accessKeyId.slice(0, 4)}…${alice.accessKeyId.slice(-4)} +\\d+ min +file$`, 'm'));
