@@ -264,6 +264,18 @@ describe("a profile's keys replaced by another user's", () => {
     expect(asBob.code).toBe(4);
     expect(asBob.stdout).not.toContain('AWS_SESSION_TOKEN');
   });
+
+  it('keys remove forgets them too, and says the credential_process line is still there', async () => {
+    await runAwsrole(['keys', 'add', 'base', '--stdin'], { env, input: `${alice.accessKeyId}\n${alice.secretAccessKey}\n` });
+    expect((await runAwsrole(['use', 'admin', '--shell', 'bash'], { env })).code).toBe(0); // cached again
+    const remove = await runAwsrole(['keys', 'remove', 'base'], { env });
+    expect(remove.code).toBe(0);
+    expect(remove.stderr).toContain('forgot the cached sessions obtained with the previous keys (admin)');
+    expect(remove.stderr).toContain('still says credential_process = awsrole credential-process --keys base');
+    const after = await runAwsrole(['use', 'admin', '--shell', 'bash'], { env });
+    expect(after.code).toBe(3);
+    expect(after.stderr).toContain('has no keys in awsrole\'s keystore');
+  });
 });
 
 describe('an MFA profile on top of stored keys', () => {
