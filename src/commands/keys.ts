@@ -1,5 +1,7 @@
-import { readFileSync, realpathSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { writeFileAtomic } from '../cache/atomic-file.js';
+import { userInfo } from 'node:os';
 import { loadConfig } from '../config/load.js';
 import type { IniSection, LoadedConfig, Profile } from '../config/types.js';
 import { ConfigError, UsageError } from '../errors/errors.js';
@@ -12,6 +14,8 @@ import { alignColumns } from '../output/table.js';
 import { keysHelperCommand, ownKeysHelperProfile } from '../plan/own-keys-helper.js';
 import { didYouMean } from '../plan/suggest.js';
 import { formatOrigin } from '../plan/where.js';
+import { resolvePlan } from '../plan/resolve.js';
+import { cacheClearCommand } from './cache.js';
 import type { CommandContext } from './context.js';
 
 /** Long-term key ids of IAM users start so; ASIA… keys are temporary and expire. */
@@ -30,9 +34,13 @@ export async function keysAddCommand(profile: string, options: { stdin?: boolean
   const config = loadConfig(context.env);
   checkCanHoldKeys(profile, config);
   const keys = options.stdin ? parseKeyLines(await readStdin()) : await promptForKeys(profile);
-  const stored = await keystoreFor(context.env).put(profile, keys, context.info);
+  const keystore = keystoreFor(context.env);
+  const previous = keystore.list().find((entry) => entry.profile === profile);
+  const stored = await keystore.put(profile, keys, context.info);
   context.info(`stored keys ${maskAccessKeyId(keys.accessKeyId)} of profile ${profile} in ${stored.description}`);
-  pointProfileAtKeystore(profile, loadConfig(context.env), context);
+  if (previous && previous.accessKeyId !== keys.accessKeyId) forgetSessionsFrom(profile, context);
+  // Under the keystore's lock: two keys add at once must not both rewrite the credentials file from the same old text.
+  await keystore.withLock(async () => pointProfileAtKeystore(profile, loadConfig(context.env), context));
 }
 
 /**
@@ -41,7 +49,29 @@ export async function keysAddCommand(profile: string, options: { stdin?: boolean
  * line, the rest of the file byte for byte as it was.
  */
 export async function keysImportCommand(profile: string, context: CommandContext): Promise<void> {
-  const config = loadConfig(context.env);
+  const first = importPlan(profile, loadConfig(context.env));
+  const keystore = keystoreFor(context.env);
+  const stored = await keystore.put(profile, first.keys, context.info);
+  // Written only after the keystore's copy has read back (put() checks): the file's copy may go.
+  // Worked out again under the lock, from the file as it is now (a keys add may have appended to it).
+  const plan = await keystore.withLock(async () => {
+    const now = importPlan(profile, loadConfig(context.env));
+    if (now.keys.accessKeyId !== first.keys.accessKeyId || now.keys.secretAccessKey !== first.keys.secretAccessKey) {
+      throw new ConfigError(`the keys of profile "${profile}" changed in ${now.file} while they were being stored; nothing was removed from it`, `run awsrole keys import ${profile} again`);
+    }
+    writeFileAtomic(now.path, now.edited);
+    return now;
+  });
+  context.info(`moved keys ${maskAccessKeyId(plan.keys.accessKeyId)} of profile ${profile} into ${stored.description}`);
+  context.info(`${plan.file}: the two key lines are now credential_process = ${keysHelperCommand(profile)}`);
+  if (plan.otherKeys) {
+    // Not read any more (credential_process comes first, in botocore and here), but still a secret in plain text.
+    context.warn(`profile ${profile} also has keys in ${plan.otherKeys}, left as they were: remove them`);
+  }
+}
+
+/** What `keys import` takes and writes: the keys, and the file's text without them; errors for what it cannot import. */
+function importPlan(profile: string, config: LoadedConfig): { keys: LongTermKeys; file: string; path: string; edited: string; otherKeys?: string } {
   const found = profileNamed(profile, config);
   const section = [found.fromCredentials, found.fromConfig].find((candidate) => candidate?.settings.get('aws_access_key_id'));
   if (!section) {
@@ -58,20 +88,24 @@ export async function keysImportCommand(profile: string, context: CommandContext
   if (section.settings.get('aws_session_token')?.value) {
     throw new ConfigError(`profile "${profile}" holds temporary keys (aws_session_token is set); only an IAM user's long-term keys belong in the keystore (${where})`);
   }
-  const keys = checkKeys({ accessKeyId: id.value, secretAccessKey: secret.value });
+  let keys: LongTermKeys;
+  try {
+    keys = checkKeys({ accessKeyId: id.value, secretAccessKey: secret.value });
+  } catch (error) {
+    // What is in the file is configuration, not something typed: exit 3.
+    throw new ConfigError(`profile "${profile}": ${(error as Error).message} (${where})`);
+  }
   const path = realpathSync(id.origin.file); // a symlinked file is edited where it is, not replaced by a copy
-  const text = readFileSync(path, 'utf8');
   let edited: string;
   try {
-    edited = replaceKeyLines(text, { accessKeyLine: id.origin.line, secretKeyLine: secret.origin.line }, `credential_process = ${keysHelperCommand(profile)}`);
+    edited = replaceKeyLines(readFileSync(path, 'utf8'), { accessKeyLine: id.origin.line, secretKeyLine: secret.origin.line }, `credential_process = ${keysHelperCommand(profile)}`);
   } catch (error) {
     throw new ConfigError(`cannot take the keys of profile "${profile}" out of the file: ${(error as Error).message} (${where})`, 'edit it so that each key is on one line of its own');
   }
-  const stored = await keystoreFor(context.env).put(profile, keys, context.info);
-  // Written only after the keystore's copy has read back (put() checks): the file's copy may go.
-  writeFileAtomic(path, edited);
-  context.info(`moved keys ${maskAccessKeyId(keys.accessKeyId)} of profile ${profile} into ${stored.description}`);
-  context.info(`${id.origin.file}: the two key lines are now credential_process = ${keysHelperCommand(profile)}`);
+  const other = [found.fromCredentials, found.fromConfig].find((candidate) => candidate && candidate !== section && candidate.settings.get('aws_secret_access_key'));
+  const plan: { keys: LongTermKeys; file: string; path: string; edited: string; otherKeys?: string } = { keys, file: id.origin.file, path, edited };
+  if (other) plan.otherKeys = formatOrigin(other.settings.get('aws_secret_access_key')!.origin);
+  return plan;
 }
 
 /** `keys list`: profile, key id (masked), age, backend; nothing is unlocked. */
@@ -96,6 +130,7 @@ export async function keysRemoveCommand(profile: string, context: CommandContext
   const { removed, description } = await keystoreFor(context.env).remove(profile);
   if (!removed) throw new UsageError(`profile "${profile}" has no keys in awsrole's keystore`, 'awsrole keys list shows the profiles that have');
   context.info(`removed the keys of profile ${profile} from ${description}`);
+  forgetSessionsFrom(profile, context);
   const line = loadConfig(context.env).profiles.get(profile)?.settings.get('credential_process');
   if (line && ownKeysHelperProfile(line.value) === profile) {
     context.warn(`profile ${profile} still says credential_process = ${line.value} (${formatOrigin(line.origin)}); it fails until keys are added again`);
@@ -106,6 +141,28 @@ export async function keysRemoveCommand(profile: string, context: CommandContext
 export async function keysCredentialProcessCommand(profile: string, context: CommandContext): Promise<void> {
   const { keys } = await keystoreFor(context.env).get(profile);
   context.stdout.write(`${JSON.stringify({ Version: 1, AccessKeyId: keys.accessKeyId, SecretAccessKey: keys.secretAccessKey })}\n`);
+}
+
+/**
+ * Removes the cached role sessions of every chain that starts from the keystore entry. Cached hops
+ * are keyed by the entry's name, not the key (so a cached use needs no unlock): keys replaced by
+ * other ones — perhaps another IAM user's — must not inherit the sessions the old ones obtained.
+ * (Rotation keeps them: the new key is the same user's.)
+ */
+function forgetSessionsFrom(entry: string, context: CommandContext): void {
+  const config = loadConfig(context.env);
+  const hopProfiles = new Set<string>();
+  for (const name of config.profiles.keys()) {
+    try {
+      const plan = resolvePlan({ config, env: context.env, localUser: () => userInfo().username }, name);
+      const [first, ...hops] = plan.steps;
+      if (first.kind === 'keystore' && first.entry.value === entry) for (const hop of hops) hopProfiles.add(hop.profile);
+    } catch {
+      // A profile that does not resolve has no sessions to forget.
+    }
+  }
+  for (const profile of hopProfiles) cacheClearCommand(profile, {}, { ...context, info: context.debug });
+  if (hopProfiles.size > 0) context.info(`forgot the cached sessions obtained with the previous keys (${[...hopProfiles].join(', ')})`);
 }
 
 function profileNamed(profile: string, config: LoadedConfig): Profile {
@@ -144,6 +201,7 @@ function pointProfileAtKeystore(profile: string, config: LoadedConfig, context: 
   const section: IniSection | undefined = found?.fromCredentials;
   const path = realpathOrSelf(config.credentialsFile);
   const text = readIfPresent(path);
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 }); // a first profile: ~/.aws may not exist yet
   if (section) {
     const last = Math.max(section.origin.line, ...[...section.settings.values()].map((setting) => setting.origin.line));
     writeFileAtomic(path, insertLineAfter(text, last, line));

@@ -57,6 +57,8 @@ const KIND_COLOUR: Record<ProfileKind, keyof Palette> = {
   'web identity': 'magenta',
   sso: 'green',
   'static keys': 'yellow',
+  // Long-term keys still, but out of the plaintext file: not the warning colour of 'static keys'.
+  keystore: 'green',
   'login session': 'green',
   process: 'red',
   none: 'dim',

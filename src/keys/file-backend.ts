@@ -69,6 +69,15 @@ export function fileBackend(path: string, env: Env): KeyBackend {
     }
   };
 
+  /**
+   * The entries as on disk now, decrypted with the key in memory: another process may have
+   * written since this one unlocked (the keystore's lock orders the writes, keystore.ts).
+   */
+  const reread = (state: { key: UnlockedKey; entries: Record<string, string> }): void => {
+    const text = readText();
+    if (text !== undefined) state.entries = decrypt(text, state.key);
+  };
+
   const save = (state: { key: UnlockedKey; entries: Record<string, string> }): void => {
     makePrivateDirectories(dirname(path));
     writeFileAtomic(path, seal(JSON.stringify({ entries: state.entries }), state.key));
@@ -89,11 +98,13 @@ export function fileBackend(path: string, env: Env): KeyBackend {
     },
     async write(entry, value) {
       const state = (await unlock(true))!;
+      reread(state);
       save({ ...state, entries: { ...state.entries, [entry]: value } });
       state.entries[entry] = value;
     },
     async delete(entry) {
       const state = await unlock(false);
+      if (state) reread(state);
       if (!state || !Object.hasOwn(state.entries, entry)) return false;
       const { [entry]: _removed, ...rest } = state.entries;
       save({ ...state, entries: rest });

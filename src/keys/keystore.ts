@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import { makePrivateDirectories } from '../cache/atomic-file.js';
+import { acquireLock } from '../cache/lock.js';
 import { dataDirectory, type Env } from '../environment/env.js';
 import { ConfigError } from '../errors/errors.js';
 import { readCatalog, writeCatalog, type CatalogEntry } from './catalog.js';
@@ -23,6 +25,8 @@ export interface Keystore {
   put(profile: string, keys: LongTermKeys, info: (message: string) => void): Promise<{ entry: CatalogEntry; description: string }>;
   /** Whether there was something to remove. */
   remove(profile: string): Promise<{ removed: boolean; description?: string }>;
+  /** Runs `work` while no other awsrole writes the keystore (not reentrant: put and remove take it themselves). */
+  withLock<T>(work: () => Promise<T>): Promise<T>;
   /** A named secret that is not a profile's keys (the session cache's key), in the default backend. */
   secret(name: string, create: () => string, info: (message: string) => void): Promise<string>;
 }
@@ -47,6 +51,21 @@ function openKeystore(env: Env): Keystore {
   };
   const chosen = chosenBackend(env);
 
+  /**
+   * Writers take turns (keys.lock beside the files): each re-reads the catalog and the file under
+   * the lock, so two processes storing at once (a keys add, a first encrypted-cache use) both keep
+   * what they wrote.
+   */
+  const exclusively = async <T>(work: () => Promise<T>): Promise<T> => {
+    makePrivateDirectories(dir);
+    const release = await acquireLock(join(dir, 'keys.lock'));
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  };
+
   /** Writes to the chosen backend; unset, the OS keystore, or the file when the OS keystore does not answer. */
   const writeSomewhere = async (entryName: string, value: string, keep: BackendName | undefined, info: (message: string) => void): Promise<KeyBackend> => {
     const first = backend(chosen ?? keep ?? 'os');
@@ -64,6 +83,7 @@ function openKeystore(env: Env): Keystore {
 
   return {
     catalogPath,
+    withLock: exclusively,
     list: () => readCatalog(catalogPath),
     async get(profile) {
       const entry = readCatalog(catalogPath).find((candidate) => candidate.profile === profile);
@@ -83,7 +103,7 @@ function openKeystore(env: Env): Keystore {
       }
       return { keys, entry, description: store.description };
     },
-    async put(profile, keys, info) {
+    put: (profile, keys, info) => exclusively(async () => {
       const before = readCatalog(catalogPath);
       const previous = before.find((candidate) => candidate.profile === profile);
       const value = JSON.stringify(storedForm(keys));
@@ -97,8 +117,8 @@ function openKeystore(env: Env): Keystore {
       // Moved to another backend (AWSROLE_KEYSTORE changed): the old copy goes.
       if (previous && previous.backend !== store.name) await backend(previous.backend).delete(profileEntry(profile));
       return { entry, description: store.description };
-    },
-    async remove(profile) {
+    }),
+    remove: (profile) => exclusively(async () => {
       const before = readCatalog(catalogPath);
       const entry = before.find((candidate) => candidate.profile === profile);
       if (!entry) return { removed: false };
@@ -106,22 +126,30 @@ function openKeystore(env: Env): Keystore {
       await store.delete(profileEntry(profile));
       writeCatalog(catalogPath, before.filter((candidate) => candidate !== entry));
       return { removed: true, description: store.description };
-    },
+    }),
     async secret(name, create, info) {
       const entryName = `secret/${name}`;
-      const preferred = backend(chosen ?? 'os');
-      try {
-        const found = await preferred.read(entryName);
-        if (found) return found;
-      } catch (error) {
-        if (chosen || !(error instanceof OsKeystoreUnavailable)) throw error;
-        const fromFile = await backend('file').read(entryName);
-        if (fromFile) return fromFile;
-      }
-      const value = create();
-      const store = await writeSomewhere(entryName, value, undefined, info);
-      if ((await store.readBack(entryName)) !== value) throw new ConfigError(`the ${name} did not read back from ${store.description} as written`);
-      return value;
+      // In the chosen backend; unset, the OS keystore, or the file when the OS keystore does not answer.
+      const find = async (fromStore: boolean): Promise<string | undefined> => {
+        const read = (store: KeyBackend) => (fromStore ? store.readBack(entryName) : store.read(entryName));
+        try {
+          return await read(backend(chosen ?? 'os'));
+        } catch (error) {
+          if (chosen || !(error instanceof OsKeystoreUnavailable)) throw error;
+          return read(backend('file'));
+        }
+      };
+      const found = await find(false);
+      if (found) return found;
+      return exclusively(async () => {
+        // Another process may have made it while this one waited for the lock.
+        const made = await find(true);
+        if (made) return made;
+        const value = create();
+        const store = await writeSomewhere(entryName, value, undefined, info);
+        if ((await store.readBack(entryName)) !== value) throw new ConfigError(`the ${name} did not read back from ${store.description} as written`);
+        return value;
+      });
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Profile } from '../config/types.js';
+import { ownKeysHelperProfile } from './own-keys-helper.js';
 
-export type ProfileKind = 'role' | 'credential_source' | 'web identity' | 'sso' | 'static keys' | 'login session' | 'process' | 'none';
+export type ProfileKind = 'role' | 'credential_source' | 'web identity' | 'sso' | 'static keys' | 'login session' | 'keystore' | 'process' | 'none';
 
 /**
  * What a profile gets its credentials from, in botocore's order for the profile asked for:
@@ -17,7 +18,8 @@ export function profileKind(profile: Profile): ProfileKind {
   if (has('sso_account_id') || has('sso_role_name')) return 'sso';
   if (profile.fromCredentials?.settings.has('aws_access_key_id')) return 'static keys';
   if (has('login_session')) return 'login session';
-  if (has('credential_process')) return 'process';
+  // awsrole's own helper (keys add / keys import): long-term keys in its keystore.
+  if (has('credential_process')) return ownKeysHelperProfile(profile.settings.get('credential_process')!.value) ? 'keystore' : 'process';
   if (profile.fromConfig?.settings.has('aws_access_key_id')) return 'static keys';
   return 'none';
 }

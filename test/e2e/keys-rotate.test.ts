@@ -18,11 +18,10 @@ const users: Record<string, UserCredentials> = {};
 beforeAll(async () => {
   moto = await startMoto();
   for (const name of ['alice', 'bob', 'carol']) users[name] = await moto.createUser(name);
-  // moto authorizes IAM actions against Resource "*" only (it does not work out the user's ARN).
-  const onSelf = (actions: string[]) => ({ Effect: 'Allow', Action: actions, Resource: '*' });
-  await moto.putUserPolicy('alice', 'own-keys', [onSelf(['iam:CreateAccessKey', 'iam:DeleteAccessKey'])]);
+  // Resource "*" (allowUser's default): moto authorizes IAM actions against it only, not the user's ARN.
+  await moto.allowUser('alice', 'own-keys', ['iam:CreateAccessKey', 'iam:DeleteAccessKey']);
   // bob may create keys but not delete them: the rotation fails after the new key is stored.
-  await moto.putUserPolicy('bob', 'own-keys', [onSelf(['iam:CreateAccessKey'])]);
+  await moto.allowUser('bob', 'own-keys', ['iam:CreateAccessKey']);
   // carol may do neither: the rotation fails at its first IAM call.
   await moto.enableAuth();
 

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AWSROLE_BIN, REPO_ROOT, runAwsrole, runProgram, runPython } from '../support/cli.js';
+import { AWSROLE_BIN, REPO_ROOT, runAwsrole, runProgram, runPython, runRecordingImports, startupModules } from '../support/cli.js';
 import { startMoto, type MotoServer, type UserCredentials } from '../support/moto.js';
 import { createSandbox, type Sandbox } from '../support/sandbox.js';
 
@@ -16,6 +16,8 @@ const roleArn = (name: string) => `arn:aws:iam::123456789012:role/${name}`;
 
 let moto: MotoServer;
 let alice: UserCredentials;
+/** Another IAM user, whom the role R does not trust. */
+let bob: UserCredentials;
 let sandbox: Sandbox;
 /** awsrole's environment: the file backend, its passphrase, and bin/ with `awsrole` first on PATH. */
 let env: Record<string, string>;
@@ -39,6 +41,7 @@ aws_secret_access_key   =   ${keys.secretAccessKey}
 beforeAll(async () => {
   moto = await startMoto();
   alice = await moto.createUser('alice');
+  bob = await moto.createUser('bob');
   await moto.createRole('R', { trust: [alice.arn] });
   await moto.enableAuth();
   sandbox = createSandbox();
@@ -92,7 +95,7 @@ describe('keys import', () => {
     const aws = spawnSync('aws', ['sts', 'get-caller-identity', '--profile', 'base', '--output', 'json'], { env, encoding: 'utf8' });
     expect(aws.stderr).toBe('');
     expect(JSON.parse(aws.stdout).Arn).toBe(alice.arn);
-  });
+  }, 60_000); // the AWS CLI starts slowly
 
   it('the JS SDK does too: its default chain runs the credential_process line for AWS_PROFILE=base', async () => {
     // The SDK resolves credentials itself here (no explicit credentials): fromIni → credential_process.
@@ -121,6 +124,21 @@ describe('keys import', () => {
     expect(second.code).toBe(0);
     expect(second.stderr).toContain('cached session');
     expect(second.stdout.match(/AWS_SESSION_TOKEN='[^']+'/)?.[0]).toBe(first.stdout.match(/AWS_SESSION_TOKEN='[^']+'/)?.[0]);
+  });
+
+  it('a cached use of a role on top loads nothing but the startup bundle: no keys code, no native module', () => {
+    const run = runRecordingImports(['use', 'admin', '--shell', 'bash'], { env, log: join(sandbox.home, 'imports-keys-use.log') });
+    expect(run.status).toBe(0);
+    const startup = new Set(startupModules());
+    expect(run.modules.filter((id) => !startup.has(id))).toEqual([]);
+    expect(run.imports).not.toContain('@napi-rs');
+    expect(run.modules.filter((id) => id.startsWith('src/keys/'))).toEqual([]);
+  });
+
+  it('awsrole list shows the profile as kind keystore', async () => {
+    const list = await runAwsrole(['list', '--json'], { env });
+    const kinds = Object.fromEntries((JSON.parse(list.stdout) as Array<{ name: string; kind: string }>).map((row) => [row.name, row.kind]));
+    expect(kinds).toMatchObject({ base: 'keystore', other: 'static keys', admin: 'role' });
   });
 
   it('keys list shows the profile, the key id masked and the backend, and no secret', async () => {
@@ -199,6 +217,64 @@ describe('keys add --stdin', () => {
     expect(temporary.stderr).toContain('temporary');
     const argv = await runAwsrole(['keys', 'add', 'other', alice.secretAccessKey], { env });
     expect(argv.code).toBe(2);
+  });
+});
+
+describe('several keys add at once', () => {
+  it('keep every one: writers take turns and re-read the file and the list', async () => {
+    const own = createSandbox();
+    try {
+      const ownEnv = { ...own.env(), AWSROLE_KEYSTORE: 'file', AWSROLE_FILE_PASSPHRASE: PASSPHRASE };
+      const names = ['p1', 'p2', 'p3', 'p4'];
+      const runs = await Promise.all(
+        names.map((name, i) => runAwsrole(['keys', 'add', name, '--stdin'], { env: ownEnv, input: `AKIACONCURRENT00000${i}\nsecret-${name}\n`, timeoutMs: 60_000 })),
+      );
+      for (const run of runs) expect(run.code, run.stderr).toBe(0);
+      const listed = JSON.parse((await runAwsrole(['keys', 'list', '--json'], { env: ownEnv })).stdout) as Array<{ profile: string }>;
+      expect(listed.map((entry) => entry.profile)).toEqual(names);
+      const credentials = readFileSync(own.credentialsPath, 'utf8');
+      for (const name of names) expect(credentials).toContain(`[${name}]\ncredential_process = awsrole credential-process --keys ${name}\n`);
+      for (const name of names) {
+        const creds = await runAwsrole(['credential-process', '--keys', name], { env: ownEnv });
+        expect(JSON.parse(creds.stdout).SecretAccessKey).toBe(`secret-${name}`);
+      }
+    } finally {
+      own.cleanup();
+    }
+  }, 90_000); // four scrypt unlocks in turn, on a loaded machine
+});
+
+describe("a profile's keys replaced by another user's", () => {
+  beforeAll(async () => {
+    sandbox.writeCredentials('[base]\ncredential_process = awsrole credential-process --keys base\n');
+    sandbox.writeConfig(`[profile admin]\nrole_arn = ${roleArn('R')}\nsource_profile = base\n`);
+    await runAwsrole(['cache', 'clear'], { env });
+  });
+
+  afterAll(async () => {
+    await runAwsrole(['keys', 'add', 'base', '--stdin'], { env, input: `${alice.accessKeyId}\n${alice.secretAccessKey}\n` });
+  });
+
+  it('no longer get the role sessions the old keys obtained: bob, whom the role does not trust, is refused', async () => {
+    expect((await runAwsrole(['use', 'admin', '--shell', 'bash'], { env })).code).toBe(0); // alice's session, cached
+    const add = await runAwsrole(['keys', 'add', 'base', '--stdin'], { env, input: `${bob.accessKeyId}\n${bob.secretAccessKey}\n` });
+    expect(add.code, add.stderr).toBe(0);
+    expect(add.stderr).toContain('forgot the cached sessions obtained with the previous keys (admin)');
+    const asBob = await runAwsrole(['use', 'admin', '--shell', 'bash'], { env });
+    expect(asBob.code).toBe(4);
+    expect(asBob.stdout).not.toContain('AWS_SESSION_TOKEN');
+  });
+
+  it('keys remove forgets them too, and says the credential_process line is still there', async () => {
+    await runAwsrole(['keys', 'add', 'base', '--stdin'], { env, input: `${alice.accessKeyId}\n${alice.secretAccessKey}\n` });
+    expect((await runAwsrole(['use', 'admin', '--shell', 'bash'], { env })).code).toBe(0); // cached again
+    const remove = await runAwsrole(['keys', 'remove', 'base'], { env });
+    expect(remove.code).toBe(0);
+    expect(remove.stderr).toContain('forgot the cached sessions obtained with the previous keys (admin)');
+    expect(remove.stderr).toContain('still says credential_process = awsrole credential-process --keys base');
+    const after = await runAwsrole(['use', 'admin', '--shell', 'bash'], { env });
+    expect(after.code).toBe(3);
+    expect(after.stderr).toContain('has no keys in awsrole\'s keystore');
   });
 });
 

@@ -92,8 +92,6 @@ export interface MotoServer {
   createOrganization(memberNames: string[]): Promise<Array<{ name: string; id: string }>>;
   /** An AWS Organizations call (JSON protocol) signed with these credentials, or the seeding ones. */
   organizations(action: string, body: Record<string, unknown>, credentials?: AwsCredentials): Promise<Record<string, unknown>>;
-  /** An inline policy on a user: `statements` are IAM policy statements (Effect, Action, Resource). */
-  putUserPolicy(user: string, name: string, statements: Array<Record<string, unknown>>): Promise<void>;
   /** The ids of the user's access keys, as IAM lists them; with auth off (it signs with the seeding key). */
   listAccessKeys(user: string): Promise<string[]>;
   /** From now on every request is authenticated and authorized. Seed before this. */
@@ -287,11 +285,6 @@ class Server implements MotoServer {
       secretAccessKey: xmlValue(key, 'SecretAccessKey'),
       arn: xmlValue(created, 'Arn'),
     };
-  }
-
-  async putUserPolicy(user: string, name: string, statements: Array<Record<string, unknown>>): Promise<void> {
-    this.assertSeedable('putUserPolicy');
-    await this.iam('PutUserPolicy', { UserName: user, PolicyName: name, PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: statements }) });
   }
 
   async listAccessKeys(user: string): Promise<string[]> {
