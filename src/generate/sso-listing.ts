@@ -1,8 +1,8 @@
 import type { Env } from '../environment/env.js';
 import { AwsRefusedError, AwsUnreachableError } from '../errors/errors.js';
-import { usableAccessToken } from '../sso/access-token.js';
-import { createOidcClient, listAccountRolesPage, listAccountsPage, SsoNetworkError, SsoServiceError, type PortalAccount, type PortalPage } from '../sso/api.js';
-import { oidcEndpoint, portalEndpoint, requestTimeoutMs } from '../sso/endpoints.js';
+import { loginAccessToken } from '../sso/access-token.js';
+import { listAccountRolesPage, listAccountsPage, SsoNetworkError, SsoServiceError, type PortalAccount, type PortalPage } from '../sso/api.js';
+import { portalEndpoint, requestTimeoutMs } from '../sso/endpoints.js';
 import { SsoLoginRequiredError } from '../sso/errors.js';
 import { describeLogin, type SsoSettings } from '../sso/settings.js';
 import type { Assignment } from './types.js';
@@ -28,12 +28,7 @@ const MAX_PAGES = 1000;
 export async function listSsoAssignments(settings: SsoSettings, effects: SsoListingEffects): Promise<Assignment[]> {
   const { env } = effects;
   const timeoutMs = requestTimeoutMs(env);
-  const accessToken = await usableAccessToken(settings, {
-    env,
-    now: effects.now,
-    oidc: () => createOidcClient(oidcEndpoint(env, settings.region).url, timeoutMs),
-    debug: effects.debug,
-  });
+  const accessToken = await loginAccessToken(settings, { env, now: effects.now, debug: effects.debug });
   const portal = portalEndpoint(env, settings.region);
   effects.debug(`listing accounts and roles for ${describeLogin(settings)} at ${portal.url} (${portal.source})`);
   const where = `${describeLogin(settings)}, ${portal.url}`;

@@ -1,13 +1,12 @@
 import { AwsRefusedError, AwsUnreachableError } from '../errors/errors.js';
 import type { SsoStep } from '../plan/types.js';
 import { describeSource } from '../plan/where.js';
-import { usableAccessToken } from '../sso/access-token.js';
-import { createOidcClient, getRoleCredentials, SsoNetworkError, SsoServiceError } from '../sso/api.js';
-import { oidcEndpoint, portalEndpoint, requestTimeoutMs } from '../sso/endpoints.js';
+import { loginAccessToken } from '../sso/access-token.js';
+import { getRoleCredentials, SsoNetworkError, SsoServiceError } from '../sso/api.js';
+import { portalEndpoint, requestTimeoutMs } from '../sso/endpoints.js';
 import { SsoLoginRequiredError } from '../sso/errors.js';
-import { describeLogin, settingsFromStep, tokenName } from '../sso/settings.js';
+import { describeLogin, settingsFromStep } from '../sso/settings.js';
 import { formatSsoTimestamp } from '../sso/time.js';
-import { withTokenLock } from '../sso/token-lock.js';
 import type { SourceContext, SourceResult } from './types.js';
 
 /**
@@ -25,13 +24,7 @@ export async function ssoCredentials(step: SsoStep, context: SourceContext): Pro
   const accountId = step.accountId.value;
   const roleName = step.roleName.value;
   const timeoutMs = requestTimeoutMs(env);
-  const accessToken = await usableAccessToken(settings, {
-    env,
-    now: context.now,
-    oidc: () => createOidcClient(oidcEndpoint(env, settings.region).url, timeoutMs),
-    debug: context.debug,
-    exclusive: (work) => withTokenLock(env, tokenName(settings), 'refresh', work, { debug: context.debug }),
-  });
+  const accessToken = await loginAccessToken(settings, { env, now: context.now, debug: context.debug });
 
   const portal = portalEndpoint(env, settings.region);
   const where = `profile "${step.profile}", ${portal.url}`;

@@ -1,11 +1,12 @@
 import type { Env } from '../environment/env.js';
 import { AwsUnreachableError } from '../errors/errors.js';
-import { SsoNetworkError, SsoServiceError, type OidcClient } from './api.js';
-import { oidcEndpoint } from './endpoints.js';
+import { createOidcClient, SsoNetworkError, SsoServiceError, type OidcClient } from './api.js';
+import { oidcEndpoint, requestTimeoutMs } from './endpoints.js';
 import { SsoLoginRequiredError } from './errors.js';
 import { describeLogin, tokenName, type SsoSettings } from './settings.js';
 import { formatSsoTimestamp } from './time.js';
 import { readToken, ssoCacheDirectory, writeToken, type SsoToken, type TokenName } from './token-cache.js';
+import { withTokenLock } from './token-lock.js';
 
 /** botocore's SSOTokenProvider._REFRESH_WINDOW: an sso-session token is refreshed once less than this remains. */
 export const REFRESH_WINDOW_MS = 15 * 60_000;
@@ -26,6 +27,20 @@ export interface AccessTokenEffects {
    * (token-lock.ts); without it, the refresh runs unlocked.
    */
   exclusive?: <T>(work: () => Promise<T>) => Promise<T>;
+}
+
+/**
+ * The access token as every command takes it: refreshed through OIDC at the configured endpoint,
+ * under the token lock, so that awsrole processes needing the same token refresh it once between
+ * them (refresh tokens rotate: a second refresh of the same one would be refused).
+ */
+export function loginAccessToken(settings: SsoSettings, effects: Pick<AccessTokenEffects, 'env' | 'now' | 'debug'>): Promise<string> {
+  const { env, debug } = effects;
+  return usableAccessToken(settings, {
+    ...effects,
+    oidc: () => createOidcClient(oidcEndpoint(env, settings.region).url, requestTimeoutMs(env)),
+    exclusive: (work) => withTokenLock(env, tokenName(settings), 'refresh', work, { debug }),
+  });
 }
 
 /**
