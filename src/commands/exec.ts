@@ -1,4 +1,5 @@
 import { loadConfig } from '../config/load.js';
+import type { LoadedConfig } from '../config/types.js';
 import type { Session } from '../run/credentials.js';
 import { parseSeconds } from '../time/duration.js';
 import { runCommand, childEnvironment } from '../process/exec.js';
@@ -36,12 +37,13 @@ export async function execCommand(
     );
   }
   const needSeconds = options.for === undefined ? undefined : parseSeconds(options.for, '--for');
-  if (useServer(profile, options, context)) {
+  const config = loadConfig(context.env);
+  if (useServer(profile, options, config, context)) {
     // The server (node:http, the refresher) loads only on this path.
     const { execWithServer } = await import('./exec-server.js');
     return execWithServer(profile, command, args, options, context);
   }
-  const plan = planFor(profile, options, context);
+  const plan = planFor(profile, options, context, config);
   const session = await runPlan(plan, effectsFor(options, context));
   // Recorded once the credentials are there: the child's own exit code says nothing about the profile.
   recordRecentProfile(context.env, profile, context.debug);
@@ -51,9 +53,9 @@ export async function execCommand(
   return runCommand(command, args, env);
 }
 
-function useServer(profile: string, options: ExecOptions, context: CommandContext): boolean {
+function useServer(profile: string, options: ExecOptions, config: LoadedConfig, context: CommandContext): boolean {
   if (options.server !== undefined) return options.server;
-  const chosen = execServerDefault(loadConfig(context.env).profiles.get(profile), context.env);
+  const chosen = execServerDefault(config.profiles.get(profile), context.env);
   if (chosen) context.debug(`exec: ${chosen.enabled ? 'through a credentials server' : 'with keys in the environment'} (${chosen.source})`);
   return chosen?.enabled ?? false;
 }

@@ -10,8 +10,9 @@ export function explainCommand(
   options: CredentialOptions & { json?: boolean },
   context: CommandContext,
 ): void {
-  const plan = planFor(profile, options, context);
-  const server = execServerDefault(loadConfig(context.env).profiles.get(profile), context.env);
+  const config = loadConfig(context.env);
+  const plan = planFor(profile, options, context, config);
+  const server = execServerDefault(config.profiles.get(profile), context.env);
   const encrypted = cacheEncryptedWithKeystore(context.env);
   if (options.json) {
     const document = { ...(planToJson(plan) as Record<string, unknown>), ...(server && { execServer: server }), ...(encrypted && { cache: { encrypted: true, awsCliShared: false } }) };

@@ -19,9 +19,8 @@ const DEFAULT_MIN_TTL_SECONDS = 5 * 60;
 // GetSessionToken's maximum for IAM users: 36 hours, so one code covers a working day and more.
 const DEFAULT_MFA_SESSION_SECONDS = 129_600;
 
-/** Files → plan, with no network. */
-export function planFor(profile: string, options: CredentialOptions, context: CommandContext): Plan {
-  const config = loadConfig(context.env);
+/** Files → plan, with no network. `config`: the files as the caller read them already, if it did. */
+export function planFor(profile: string, options: CredentialOptions, context: CommandContext, config = loadConfig(context.env)): Plan {
   return resolvePlan({ config, env: context.env, localUser: () => userInfo().username }, profile, {
     region: options.region,
     durationSeconds: options.duration === undefined ? undefined : String(durationFlag(options.duration)),
