@@ -34,9 +34,10 @@ export function requireWithCodeCache(filename: string, directory: string): void 
   const module = new nodeModule.Module(filename);
   module.filename = filename;
   module.paths = [];
-  createRequire(filename).cache[filename] = module;
+  const programRequire = createRequire(filename);
+  programRequire.cache[filename] = module;
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
-  wrapper.call(module.exports, module.exports, createRequire(filename), module, filename, dirname(filename));
+  wrapper.call(module.exports, module.exports, programRequire, module, filename, dirname(filename));
   module.loaded = true;
 }
 
