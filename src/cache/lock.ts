@@ -21,6 +21,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, linkSync, lstatSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { hostname } from 'node:os';
 import { AwsroleError, ExitCode } from '../errors/errors.js';
+import { statFieldsAfterName } from '../process/linux-proc.js';
 import { notTrusted, openForReading, readAtMost } from './atomic-file.js';
 
 /** What a lock file holds: who holds it, to judge whether it is stale and to name it in errors. */
@@ -347,8 +348,6 @@ function unwatchSignals(): void {
 /**
  * On Linux, a process's state and start time from /proc/<pid>/stat: 'gone' when there is no such
  * process, undefined when /proc cannot tell (not Linux, or /proc mounted with hidepid).
- * The command name (field 2) is in parentheses and may itself hold spaces and ')': the fields
- * are counted after the last ')'. State is field 3, start time field 22 (proc(5)).
  */
 function linuxProcessStatus(pid: number): { state: string; startTime: string } | 'gone' | undefined {
   if (process.platform !== 'linux') return undefined;
@@ -358,7 +357,7 @@ function linuxProcessStatus(pid: number): { state: string; startTime: string } |
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'gone' : undefined;
   }
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  const fields = statFieldsAfterName(text);
   const [state, startTime] = [fields[0], fields[19]];
   return state && startTime ? { state, startTime } : undefined;
 }

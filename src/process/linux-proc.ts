@@ -14,9 +14,17 @@ export interface ProcessFacts {
   pending: Set<number>;
 }
 
-/** The fields of /proc/PID/stat after the command name, which may itself hold spaces and parentheses. */
+/**
+ * The fields of /proc/PID/stat after the command name (field 2), which may itself hold spaces and
+ * parentheses: counted after the last ')'. Index 0 is field 3 (state), index 19 field 22 (start time).
+ */
+export function statFieldsAfterName(text: string): string[] {
+  return text.slice(text.lastIndexOf(')') + 2).split(' ');
+}
+
+/** State, parent and process group from /proc/PID/stat. */
 export function parseStat(text: string): { state: string; ppid: number; pgrp: number } | undefined {
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  const fields = statFieldsAfterName(text);
   const [state, ppid, pgrp] = [fields[0], Number(fields[1]), Number(fields[2])];
   if (!state || !Number.isInteger(ppid) || !Number.isInteger(pgrp)) return undefined;
   return { state, ppid, pgrp };
