@@ -5,6 +5,7 @@ import type { RunOptions } from './commands/run.js';
 import { processEnv, type Env } from './environment/env.js';
 import { forPeople, LINE_LIMIT } from './output/for-people.js';
 import { reportError } from './errors/report-error.js';
+import { StandardOutput } from './terminal/standard-output.js';
 
 // The environment as it was when awsrole started: commands and `exec` children see this copy,
 // never later changes to process.env (the AWS SDK's warning switch, for one).
@@ -14,6 +15,9 @@ const argv = process.argv.slice(2);
 const ownArgs = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
 const wantsDebug = ownArgs.includes('--debug');
 const wantsJsonErrors = ownArgs.includes('--json');
+// Not process.stdout: see terminal/standard-output.ts. A closed pipe (`awsrole list | head -1`)
+// is not an error worth a stack trace there.
+const stdout = new StandardOutput();
 
 interface CommonOptions {
   debug?: boolean;
@@ -24,7 +28,7 @@ interface CommonOptions {
 function context(options: CommonOptions): CommandContext {
   return {
     env,
-    stdout: process.stdout,
+    stdout,
     // A getter: a cached `use` writes nothing on stderr, and making its stream (a terminal's, as a
     // rule) loads Node's tty and net modules, a few percent of the whole run.
     get stderr() {
@@ -84,7 +88,7 @@ const program = new Command('awsrole')
   .configureOutput({
     // Under the shell function (AWSROLE_SHELL set) stdout is evaluated: help and version text go
     // to stderr, where people read them, instead of into an eval.
-    ...(env.AWSROLE_SHELL ? { writeOut: (text: string) => process.stderr.write(text) } : {}),
+    writeOut: env.AWSROLE_SHELL ? (text: string) => process.stderr.write(text) : (text: string) => stdout.write(text),
     outputError: (text, write) => write(wantsJsonErrors ? commanderErrorJson(text) : text.replace(/^error: /, 'awsrole: ')),
   });
 
@@ -455,11 +459,6 @@ program.hook('preSubcommand', (_program, dispatched) => {
   subcommand ??= dispatched.name();
 });
 
-// A closed stdout (`awsrole list | head -1`) is not an error worth a stack trace.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code !== 'EPIPE') throw error;
-});
-
 // No top-level await in this file: the bundle is CommonJS, which has none (scripts/build.mjs).
 void main();
 
@@ -468,7 +467,7 @@ async function main(): Promise<void> {
     if (argv[0] === '__complete') {
       // The shell functions' completion protocol (src/completion/run.ts), not a user command.
       const { runCompletion } = await import('./completion/run.js');
-      runCompletion(program, argv.slice(1), env, (text) => process.stdout.write(text));
+      runCompletion(program, argv.slice(1), env, (text) => stdout.write(text));
     } else {
       await program.parseAsync(process.argv);
     }
@@ -480,9 +479,9 @@ async function main(): Promise<void> {
       process.exitCode = reportError(error, { debug: wantsDebug, json: wantsJsonErrors });
     }
   }
-  if ((subcommand === 'use' || subcommand === 'unset') && Number(process.exitCode ?? 0) !== 0 && !process.stdout.isTTY) {
+  if ((subcommand === 'use' || subcommand === 'unset') && Number(process.exitCode ?? 0) !== 0 && !stdout.isTTY) {
     // `eval "$(awsrole use typo)"` must fail too, not evaluate nothing and succeed.
     const { writeFailureStatement } = await import('./commands/failure.js');
-    writeFailureStatement(subcommand, argv, env, Number(process.exitCode), process.stdout);
+    writeFailureStatement(subcommand, argv, env, Number(process.exitCode), stdout);
   }
 }

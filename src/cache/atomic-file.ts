@@ -2,12 +2,12 @@
  * Files that hold secrets: written whole or not at all, private from the first byte, and read
  * without following a symlink someone planted in their place.
  */
-import { randomBytes } from 'node:crypto';
 import {
   chmodSync, closeSync, constants, fchmodSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync,
   renameSync, rmSync, unlinkSync, writeFileSync, type Stats,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { randomHex } from './random-name.js';
 
 // Not defined on Windows, where there are no such flags; 0 leaves them out.
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
@@ -29,7 +29,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  * follow it.
  */
 export function writeFileAtomic(path: string, text: string): void {
-  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(8).toString('hex')}.tmp`);
+  const temporary = join(dirname(path), `.${basename(path)}.${randomHex(16)}.tmp`);
   const fd = openSync(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | O_NOFOLLOW, 0o600);
   try {
     try {

@@ -3,13 +3,13 @@
 // (credentials.py: BaseAssumeRoleCredentialFetcher, CachedCredentialFetcher, AssumeRoleProvider;
 // utils.py: JSONFileCache) and awscli (customizations/assumerole.py, scalarparse.py).
 
-import { createHash } from 'node:crypto';
 import { readdirSync, unlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { AssumedRole } from '../sts/types.js';
 import { timeFromParts } from '../time/time.js';
 import { directoryNotTrusted, makePrivateDirectories, notTrusted, readFileWithStats, writeFileAtomic } from './atomic-file.js';
 import { assumedRoleMatches } from './role-arn.js';
+import { sha1Hex } from './digest.js';
 
 /** The AssumeRole arguments botocore puts in its cache key; only the ones that are configured. */
 export interface AwsCliCacheArgs {
@@ -47,7 +47,7 @@ export function awsCliCacheKey(args: AwsCliCacheArgs): string {
   // sort_keys=True sorts by code point; the names are ASCII, so JS's default sort agrees.
   members.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const text = `{${members.map(([name, json]) => `${pythonJsonString(name)}: ${json}`).join(', ')}}`;
-  return createHash('sha1').update(text, 'utf8').digest('hex').replace(/[:/\\]/g, '_');
+  return sha1Hex(text).replace(/[:/\\]/g, '_');
 }
 
 /**

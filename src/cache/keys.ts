@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { Credentials } from '../run/credentials.js';
 import type { AssumeRoleStep, StsTarget } from '../plan/types.js';
 import type { AwsCliCacheArgs } from './aws-cli-cache.js';
+import { sha256Hex } from './digest.js';
 
 /**
  * Cache keys hold every input that changes the answer (STYLE.md habit 9): the role, external id,
@@ -40,7 +40,7 @@ export function hopIdentity(hopKey: string): string {
 
 function digest(inputs: Record<string, unknown>): string {
   // Versioned, so that a future change of inputs never reads an old entry as a match.
-  return createHash('sha256').update(JSON.stringify({ scheme: 1, ...inputs })).digest('hex');
+  return sha256Hex(JSON.stringify({ scheme: 1, ...inputs }));
 }
 
 /**

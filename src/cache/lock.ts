@@ -17,12 +17,12 @@
  * Then every breaker tries O_EXCL again, which lets exactly one win. A holder releases with
  * removeIfSame too, so that it never removes a lock taken after its own was broken.
  */
-import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, linkSync, lstatSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { hostname } from 'node:os';
 import { AwsroleError, ExitCode } from '../errors/errors.js';
 import { statFieldsAfterName } from '../process/linux-proc.js';
 import { notTrusted, openForReading, readAtMost } from './atomic-file.js';
+import { randomHex } from './random-name.js';
 
 /** What a lock file holds: who holds it, to judge whether it is stale and to name it in errors. */
 export interface LockHolder {
@@ -263,7 +263,7 @@ function removeIfSame(path: string, fd: number): boolean {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw error;
   }
-  const aside = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.stale`;
+  const aside = `${path}.${process.pid}.${randomHex(12)}.stale`;
   try {
     renameSync(path, aside);
   } catch (error) {

@@ -1,9 +1,11 @@
 import type { Env } from '../environment/env.js';
+import type { OutputStream } from '../terminal/standard-output.js';
 
 /** What every command receives from the CLI layer: the environment and the two streams. */
 export interface CommandContext {
   env: Env;
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  /** awsrole's stdout (terminal/standard-output.ts), which only `eval`, parsers and SDKs read. */
+  stdout: OutputStream;
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   /** Writes a line to stderr under --debug; never given a secret. */
   debug: (message: string) => void;

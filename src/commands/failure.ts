@@ -1,4 +1,5 @@
 import type { Env } from '../environment/env.js';
+import type { OutputStream } from '../terminal/standard-output.js';
 import { failureStatement } from '../output/failure-statement.js';
 import { shellForFailure } from './choose-shell.js';
 
@@ -12,7 +13,7 @@ export function writeFailureStatement(
   argv: readonly string[],
   env: Env,
   exitCode: number,
-  stdout: NodeJS.WritableStream,
+  stdout: OutputStream,
 ): void {
   stdout.write(failureStatement(shellForFailure(shellFlag(argv), env), command, exitCode));
 }

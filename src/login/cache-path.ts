@@ -2,11 +2,11 @@
 // get_login_token_cache_directory, generate_login_cache_key; credentials.py: LoginProvider builds
 // a JSONFileCache on that directory, whose files are `<key>.json`).
 
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { expandHome, expandVariables, homeDirectory, type Env } from '../environment/env.js';
 import { ConfigError } from '../errors/errors.js';
 import type { Planned } from '../plan/types.js';
+import { sha256Hex } from '../cache/digest.js';
 
 export const LOGIN_CACHE_VARIABLE = 'AWS_LOGIN_CACHE_DIRECTORY';
 
@@ -28,7 +28,7 @@ export function loginCacheDirectory(env: Env): Planned<string> {
 
 /** generate_login_cache_key: the SHA-256 hex of the session name's UTF-8 bytes. */
 export function loginCacheKey(sessionName: string): string {
-  return createHash('sha256').update(sessionName, 'utf8').digest('hex');
+  return sha256Hex(sessionName);
 }
 
 /** The token file of a login session. */

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runAwsrole, runRecordingImports, startupModules } from '../support/cli.js';
+import { AWSROLE_BIN, runAwsrole, runRecordingImports, startupModules } from '../support/cli.js';
 import { startMoto, type MotoServer, type UserCredentials } from '../support/moto.js';
 import { createSandbox, type Sandbox } from '../support/sandbox.js';
 
@@ -109,6 +109,22 @@ describe('the session cache', () => {
     // The whole cached path is in dist/cli.js: no chunk (STS client, SSO, picker, …) is loaded.
     const startup = new Set(startupModules());
     expect(run.modules.filter((id) => !startup.has(id))).toEqual([]);
+  });
+
+  it("a cached use into a pipe, as under eval, loads neither node:crypto nor Node's streams", async () => {
+    // Each costs every run a few percent of `node -e 0` (src/cache/digest.ts,
+    // src/terminal/standard-output.ts). Node's own list of the built-ins it loaded, at exit.
+    // --quiet: this sandbox's config earns a warning, and writing one makes stderr's stream.
+    await runAwsrole(['use', 'c', '--shell', 'bash'], { env });
+    const listFile = join(sandbox.home, 'builtins.json');
+    const hook = join(sandbox.home, 'list-builtins.cjs');
+    writeFileSync(hook, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(listFile)}, JSON.stringify(process.moduleLoadList)));\n`);
+    const result = spawnSync('bash', ['-c', '"$0" -r "$1" "$2" use c --shell bash --quiet | cat', process.execPath, hook, AWSROLE_BIN], { env, encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/^export AWS_SESSION_TOKEN=/m);
+    const builtins = (JSON.parse(readFileSync(listFile, 'utf8')) as string[]).filter((name) => name.startsWith('NativeModule '));
+    expect(builtins).toContain('NativeModule vm'); // the list is the real one: the code cache's module
+    expect(builtins.filter((name) => /^NativeModule (crypto|stream|net|tty|internal\/streams\/(readable|writable))$/.test(name))).toEqual([]);
   });
 
 

@@ -1,11 +1,13 @@
 // The Node 20 code cache (src/startup/code-cache.ts), run as bin/awsrole.js runs it: in a child
 // process, from the built dist/compile-cache.js, on a small CommonJS program of the test's own.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BUILD_ID_MARKER } from '../../../src/startup/code-cache.js';
 
 const COMPILE_CACHE = fileURLToPath(new URL('../../../dist/compile-cache.js', import.meta.url));
 
@@ -58,6 +60,37 @@ describe('the code cache of dist/cli.js (Node 20)', () => {
     writeFileSync(program, 'console.log("build a");\n');
     expect(run()).toBe('build a\n');
     expect(cacheFiles().map((name) => statSync(join(cacheDir, name)).ino).sort()).toEqual(inodes);
+  });
+
+  it('names the cache after the build id a bundle ends with, without loading node:crypto', () => {
+    const body = 'console.log("built", process.moduleLoadList.includes("NativeModule crypto"));\n';
+    const buildId = createHash('sha256').update(body).digest('hex');
+    writeFileSync(program, `${body}${BUILD_ID_MARKER}${buildId}\n`);
+    expect(run()).toBe('built false\n');
+    expect(cacheFiles()).toEqual([expect.stringMatching(new RegExp(`^cli-${buildId.slice(0, 32)}-`))]);
+    // Without the marker the file is hashed, which takes node:crypto.
+    writeFileSync(program, body);
+    expect(run()).toBe('built true\n');
+  });
+
+  it('gives a bundle edited by hand (same length, same build id) a cache of its own', () => {
+    const buildId = 'a'.repeat(64);
+    writeFileSync(program, `console.log("build a");\n${BUILD_ID_MARKER}${buildId}\n`);
+    expect(run()).toBe('build a\n');
+    writeFileSync(program, `console.log("build b");\n${BUILD_ID_MARKER}${buildId}\n`);
+    // An edit a second later, as by hand (the modification time is what tells the two apart).
+    const later = new Date(statSync(program).mtimeMs + 1000);
+    utimesSync(program, later, later);
+    expect(run()).toBe('build b\n');
+    expect(cacheFiles()).toHaveLength(2);
+  });
+
+  it('is used for dist/cli.js by its build id: the bundle ends with the SHA-256 of the rest', () => {
+    const bundle = readFileSync(fileURLToPath(new URL('../../../dist/cli.js', import.meta.url)), 'utf8');
+    const lastLine = bundle.trimEnd().split('\n').pop()!;
+    expect(lastLine.startsWith(BUILD_ID_MARKER)).toBe(true);
+    const rest = bundle.slice(0, bundle.trimEnd().lastIndexOf('\n') + 1);
+    expect(lastLine.slice(BUILD_ID_MARKER.length)).toBe(createHash('sha256').update(rest).digest('hex'));
   });
 
   it("removes another bundle's cache once it is a week old", () => {
