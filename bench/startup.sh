@@ -85,8 +85,11 @@ if [ -n "$aws_v2" ]; then
   goals+=('')
 fi
 
+# stdout is a pipe, as people run these: `eval "$(awsrole use …)"`, the shell function, TAB, and an
+# SDK's credential_process all read awsrole through one (a terminal or /dev/null as stdout makes
+# awsrole ask whether it is a terminal, which loads Node's tty module).
 for round in $(seq 1 "$rounds"); do
-  hyperfine -N --warmup 2 --runs "$runs" --style none --export-json "$work/round-$round.json" "${commands[@]}" \
+  hyperfine -N --output=pipe --warmup 2 --runs "$runs" --style none --export-json "$work/round-$round.json" "${commands[@]}" \
     >/dev/null 2>"$work/hyperfine.err" || { cat "$work/hyperfine.err" >&2; exit 1; }
 done
 

@@ -47,6 +47,8 @@ const STARTUP_COMMANDS = [
 const NATIVE_PACKAGES = ['@napi-rs/keyring'];
 
 const ENTRY = resolve(root, 'src/cli.ts');
+/** package.json's version, written into the program: no run reads package.json for it. */
+const define = { AWSROLE_VERSION: JSON.stringify(JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')).version) };
 const COMPILE_CACHE = resolve(root, 'src/startup/compile-cache.ts');
 const dist = resolve(root, 'dist');
 
@@ -136,7 +138,7 @@ const { output } = await build({
   external: NATIVE_PACKAGES,
   // The SDK's ES module builds (dist-es) tree-shake better than its CommonJS ones.
   resolve: { mainFields: ['module', 'main'] },
-  transform: { target: 'node20' },
+  transform: { target: 'node20', define },
   output: {
     dir: dist,
     format: 'cjs',
@@ -201,6 +203,6 @@ await build({
   platform: 'node',
   logLevel: 'warn',
   external: (id) => !id.startsWith('.') && !isAbsolute(id) && !id.startsWith('\0'),
-  transform: { target: 'node20' },
+  transform: { target: 'node20', define },
   output: { dir: moduleBuild, format: 'es', preserveModules: true, preserveModulesRoot: resolve(root, 'src'), entryFileNames: '[name].js' },
 });

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import type { CommandContext, CredentialOptions } from './commands/context.js';
 import type { RunOptions } from './commands/run.js';
@@ -63,10 +62,8 @@ function withCredentialOptions(command: Command): Command {
     .option('--no-cli-cache', "don't share sessions with the AWS CLI's cache (~/.aws/cli/cache)");
 }
 
-function packageVersion(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return manifest.version;
-}
+/** package.json's version, put here by scripts/build.mjs. */
+declare const AWSROLE_VERSION: string;
 
 /** A repeatable option's values, in order. */
 function collect(value: string, previous: string[] = []): string[] {
@@ -81,7 +78,7 @@ function examples(...lines: string[]): string {
 
 const program = new Command('awsrole')
   .description('Assume AWS roles through the profiles in ~/.aws/config and hand the credentials to a shell, a command or the AWS SDKs.')
-  .version(packageVersion(), '-V, --version')
+  .version(AWSROLE_VERSION, '-V, --version')
   .enablePositionalOptions()
   .showSuggestionAfterError(true)
   .exitOverride()

@@ -9,13 +9,16 @@ import { AwsroleError, ExitCode } from '../errors/errors.js';
  * real one.
  */
 export function formatTimestamp(date: Date): string {
-  const ms = date.getTime();
-  if (Number.isNaN(ms)) {
+  if (Number.isNaN(date.getTime())) {
     throw new AwsroleError('internal error: the session has an invalid expiration date', ExitCode.unexpected);
   }
-  const text = new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  // From the UTC fields rather than toISOString(), whose first call makes V8 load the local time
+  // zone (ICU reads /etc/localtime): a millisecond of every cached `use`, for nothing.
+  const two = (n: number) => String(n).padStart(2, '0');
+  const text = `${String(date.getUTCFullYear()).padStart(4, '0')}-${two(date.getUTCMonth() + 1)}-${two(date.getUTCDate())}` +
+    `T${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())}Z`;
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(text)) {
-    // Years before 0000 or after 9999 come out as ±YYYYYY, which the SDKs do not parse.
+    // Years before 0000 or after 9999, which the SDKs do not parse.
     throw new AwsroleError(`internal error: the session's expiration ${text} is out of range`, ExitCode.unexpected);
   }
   return text;

@@ -126,8 +126,16 @@ describe(formatTimestamp.name, () => {
   ])('%s', (_, input, expected) => {
     expect(formatTimestamp(new Date(input))).toBe(expected);
   });
-  it('refuses an invalid date and a year past 9999', () => {
+  it('refuses an invalid date and a year past 9999 or before 0', () => {
     expect(() => formatTimestamp(new Date('nope'))).toThrow(AwsroleError);
     expect(() => formatTimestamp(new Date(Date.UTC(10000, 0, 1)))).toThrow(AwsroleError);
+    expect(() => formatTimestamp(new Date('-000001-12-31T23:59:59Z'))).toThrow(AwsroleError);
+  });
+  it('is toISOString() without the fraction, for dates across the whole range', () => {
+    for (let ms = Date.parse('0000-01-01T00:00:00Z'); ms < Date.parse('9999-12-31T00:00:00Z'); ms += 86_400_000 * 97.3 + 3_723_456) {
+      expect(formatTimestamp(new Date(ms))).toBe(new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z'));
+    }
+    expect(formatTimestamp(new Date(Date.UTC(9999, 11, 31, 23, 59, 59, 999)))).toBe('9999-12-31T23:59:59Z');
+    expect(formatTimestamp(new Date('0000-01-01T00:00:00.500Z'))).toBe('0000-01-01T00:00:00Z');
   });
 });
