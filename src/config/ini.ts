@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors/errors.js';
-import type { IniFile, IniSection, Setting } from './types.js';
+import type { IniFile, IniSection, Origin, Setting } from './types.js';
 
 /**
  * Parses one AWS config or credentials file as botocore 1.43 does: Python's
@@ -31,116 +31,247 @@ export function parseIni(text: string, path: string): IniFile {
     fail('the file starts with a UTF-8 byte-order mark, which botocore cannot read', path, 1,
       'Save the file as UTF-8 without BOM.');
   }
-  const sections: IniSection[] = [];
-  const byHeader = new Map<string, IniSection>();
-  let defaults: IniSection | undefined;
-  let section: IniSection | undefined;
-  // The last setting read, whose value may go on over the next lines (no allocation per line).
-  const open: OpenSetting = { key: '', setting: undefined, indent: 0, blanks: 0, more: undefined };
+  // The whole file is checked now, and where each section's lines are is noted; a section's
+  // settings are built when first asked for. A 4,000-profile file is read on every run, and a
+  // `use` needs the settings of a few profiles: building all of them made most of its time
+  // (allocating, then garbage-collecting, 12,000 settings).
+  const file: FileText = { text, path, defaults: undefined };
+  const { sections, defaultsRanges } = checkAndIndex(file);
 
-  // Scan line by line without splitting the text (lines end at \n, \r\n or a lone \r), and let
-  // native indexOf find the characters that matter: a 20,000-line file is read on every run.
-  const newline = finder(text, '\n');
-  const cr = finder(text, '\r');
-  const equals = finder(text, '=');
-  const colon = finder(text, ':');
-  for (let from = 0, next = 0, lineNo = 1; from <= text.length; from = next, lineNo++) {
-    let to = newline(from);
-    next = to + 1;
-    const r = cr(from);
-    if (r < to) {
-      next = text.charCodeAt(r + 1) === 0x0a ? r + 2 : r + 1;
-      to = r;
-    }
+  // [DEFAULT] may appear more than once, a key once in all of them: read together, now.
+  if (defaultsRanges.length > 0) {
+    const defaults = new Map<string, Setting>();
+    for (const range of defaultsRanges) buildSettings(text, path, range.bodyFrom, range.bodyTo, range.line + 1, 'DEFAULT', defaults);
+    file.defaults = defaults;
+  }
+  return { path, sections };
+}
 
-    const start = skipSpace(text, from, to);
-    if (start === to) {
-      open.blanks++;
-      continue;
+/**
+ * The first reading of a file: every rule botocore refuses a file for is checked, and each
+ * section's place is noted; no setting is made. One function with its helpers inlined, and
+ * nothing allocated per line but a section's header and a rare unknown key: this runs over every
+ * line of the file on every run (a bare loop over 20,000 lines takes 2 ms; a call per line more
+ * than doubles that).
+ */
+function checkAndIndex(file: FileText): { sections: LazySection[]; defaultsRanges: LazySection[] } {
+  const { text, path } = file;
+  const sections: LazySection[] = [];
+  const defaultsRanges: LazySection[] = [];
+  const byHeader = new Map<string, LazySection>();
+  let current: LazySection | undefined;
+  // Keys of the current section with their lines, for the duplicate check: arrays reused from
+  // section to section, their first `seen` entries valid (emptying an array frees its storage).
+  const seenKeys: string[] = [];
+  const seenLines: number[] = [];
+  let seen = 0;
+  // The open setting, whose value later lines indented deeper continue; 0 when none is open.
+  let openLine = 0;
+  let openIndent = 0;
+  let openKey = '';
+  let openValueEmpty = false;
+  // Continuation lines of an open setting with an empty value: a nested sub-section, checked as
+  // close() will read it.
+  let nested: Continuation[] | undefined;
+  const length = text.length;
+  let newline = -1;
+  let cr = -1;
+  let equals = -1;
+  let colon = -1;
+  for (let from = 0, next = 0, lineNo = 1; from < length; from = next, lineNo++) {
+    // Lines end at \n, \r\n or a lone \r; each search starts where the last ended, so the text is
+    // scanned once however long the lines.
+    if (newline < from) newline = indexOrEnd(text, '\n', from);
+    if (cr < from) cr = indexOrEnd(text, '\r', from);
+    let lineEnd = newline;
+    next = newline + 1;
+    if (cr < lineEnd) {
+      next = text.charCodeAt(cr + 1) === 0x0a ? cr + 2 : cr + 1;
+      lineEnd = cr;
     }
+    let start = from;
+    for (let c = text.charCodeAt(start); start < lineEnd && (c <= 0x20 || c >= 0x85) && isSpace(c); c = text.charCodeAt(++start));
+    if (start === lineEnd) continue; // blank: part of a value only if one goes on after it
     const first = text.charCodeAt(start);
     if (first === 0x23 /* # */ || first === 0x3b /* ; */) continue;
-    const end = trimEnd(text, start, to);
+    let end = lineEnd;
+    for (let c = text.charCodeAt(end - 1); end > start && (c <= 0x20 || c >= 0x85) && isSpace(c); c = text.charCodeAt(--end - 1));
     const indent = start - from;
 
-    if (open.setting && indent > open.indent) {
-      const more = (open.more ??= []);
-      for (; open.blanks > 0; open.blanks--) more.push(BLANK);
-      more.push({ text: text.slice(start, end), line: lineNo });
+    if (openLine > 0 && indent > openIndent) {
+      if (openValueEmpty) (nested ??= []).push({ text: text.slice(start, end), line: lineNo });
       continue;
     }
-    if (open.more) close(open, path);
-    open.setting = undefined;
+    if (nested) nestedSettings(nested, openKey, path);
+    nested = undefined;
+    openLine = 0;
 
     // A header: `[`, then at least one character, then the last `]` of the line.
     let bracket = first === 0x5b /* [ */ ? end - 1 : -1;
     while (bracket > start && text.charCodeAt(bracket) !== 0x5d /* ] */) bracket--;
     if (bracket > start + 1) {
       const header = text.slice(start + 1, bracket);
+      if (current) current.bodyTo = from;
+      current = new LazySection(file, header, lineNo, next, length);
+      seen = 0;
       if (header === 'DEFAULT') {
-        section = defaults ??= { header, origin: { file: path, line: lineNo }, settings: new Map() };
+        defaultsRanges.push(current);
         continue;
       }
       const earlier = byHeader.get(header);
       if (earlier) {
         fail(`section [${header}] appears twice in this file`, path, lineNo,
-          `It first appears on line ${earlier.origin.line}; botocore refuses such a file. Merge the two.`);
+          `It first appears on line ${earlier.line}; botocore refuses such a file. Merge the two.`);
       }
-      section = { header, origin: { file: path, line: lineNo }, settings: new Map() };
-      sections.push(section);
-      byHeader.set(header, section);
+      sections.push(current);
+      byHeader.set(header, current);
       continue;
     }
-    if (!section) {
+    if (!current) {
       fail('text before the first [section] header', path, lineNo,
         'Put settings under a header: [profile NAME] or [default] in config, [NAME] in credentials.');
     }
 
-    const delimiter = Math.min(equals(start), colon(start)); // the first of either wins
+    if (equals < start) equals = indexOrEnd(text, '=', start);
+    if (colon < start) colon = indexOrEnd(text, ':', start);
+    const delimiter = equals < colon ? equals : colon; // the first of either wins
     if (delimiter >= end) {
       fail(first === 0x5b ? 'section header with no name or no closing "]"'
         : 'line is not a [section] header, a "key = value" setting or a comment', path, lineNo,
         'A value continues only on lines indented deeper than its key; comment other text out with #.');
     }
-    const key = text.slice(start, trimEnd(text, start, delimiter)).toLowerCase();
+    const key = keyAt(text, start, trimEnd(text, start, delimiter));
     if (key === '') fail(`setting with no key before "${text[delimiter]}"`, path, lineNo);
-    const earlier = section.settings.get(key);
+    for (let k = 0; k < seen; k++) {
+      if (seenKeys[k] === key) {
+        fail(`key "${key}" appears twice in section [${current.header}]`, path, lineNo,
+          `It first appears on line ${seenLines[k]} (keys ignore case); botocore refuses such a file.`);
+      }
+    }
+    seenKeys[seen] = key;
+    seenLines[seen++] = lineNo;
+    openLine = lineNo;
+    openIndent = indent;
+    openKey = key;
+    openValueEmpty = skipSpace(text, delimiter + 1, end) === end;
+  }
+  if (nested) nestedSettings(nested, openKey, path);
+  return { sections, defaultsRanges };
+}
+
+function indexOrEnd(text: string, char: string, from: number): number {
+  const found = text.indexOf(char, from);
+  return found < 0 ? text.length : found;
+}
+
+/** The text of one file, which its sections read their lines from when asked. */
+interface FileText {
+  text: string;
+  path: string;
+  /** The settings of its [DEFAULT] sections, which every section inherits. */
+  defaults: Map<string, Setting> | undefined;
+}
+
+/**
+ * A section whose settings are built from its lines when first asked for (checkAndIndex has
+ * checked the whole file). Its lines run from just after the header line to the next header.
+ */
+class LazySection implements IniSection {
+  #settings: Map<string, Setting> | undefined;
+
+  constructor(
+    private readonly file: FileText,
+    readonly header: string,
+    readonly line: number,
+    readonly bodyFrom: number,
+    public bodyTo: number,
+  ) {}
+
+  get origin(): Origin {
+    return { file: this.file.path, line: this.line };
+  }
+
+  get settings(): Map<string, Setting> {
+    if (!this.#settings) {
+      const { text, path, defaults } = this.file;
+      const settings = new Map<string, Setting>();
+      buildSettings(text, path, this.bodyFrom, this.bodyTo, this.line + 1, this.header, settings);
+      if (defaults) for (const [key, setting] of defaults) if (!settings.has(key)) settings.set(key, setting);
+      this.#settings = settings;
+    }
+    return this.#settings;
+  }
+}
+
+/**
+ * Adds to `settings` the settings of text[from, to), the lines of section `header` starting at
+ * line `lineNo`, which checkAndIndex has checked: `key = value` lines and the continuation lines
+ * of each (joined to the value, or a nested sub-section when the value is empty on its key
+ * line). The same line rules as checkAndIndex, inlined the same way: `list` builds every section.
+ */
+function buildSettings(text: string, path: string, from: number, to: number, lineNo: number, header: string, settings: Map<string, Setting>): void {
+  let open: Setting | undefined; // the setting later lines indented deeper continue
+  let openKey = '';
+  let openIndent = 0;
+  let blanks = 0; // blank lines since the last line of the open value: kept only if it goes on
+  let more: Continuation[] | undefined;
+  let newline = -1;
+  let cr = -1;
+  let equals = -1;
+  let colon = -1;
+  for (let next = from; from < to; from = next, lineNo++) {
+    if (newline < from) newline = indexOrEnd(text, '\n', from);
+    if (cr < from) cr = indexOrEnd(text, '\r', from);
+    let lineEnd = newline;
+    next = newline + 1;
+    if (cr < lineEnd) {
+      next = text.charCodeAt(cr + 1) === 0x0a ? cr + 2 : cr + 1;
+      lineEnd = cr;
+    }
+    let start = from;
+    for (let c = text.charCodeAt(start); start < lineEnd && (c <= 0x20 || c >= 0x85) && isSpace(c); c = text.charCodeAt(++start));
+    if (start === lineEnd) {
+      blanks++;
+      continue;
+    }
+    const first = text.charCodeAt(start);
+    if (first === 0x23 /* # */ || first === 0x3b /* ; */) continue;
+    let end = lineEnd;
+    for (let c = text.charCodeAt(end - 1); end > start && (c <= 0x20 || c >= 0x85) && isSpace(c); c = text.charCodeAt(--end - 1));
+    const indent = start - from;
+
+    if (open && indent > openIndent) {
+      more ??= [];
+      for (; blanks > 0; blanks--) more.push(BLANK);
+      more.push({ text: text.slice(start, end), line: lineNo });
+      continue;
+    }
+    if (open && more) endValue(open, openKey, more, path);
+    more = undefined;
+
+    if (equals < start) equals = indexOrEnd(text, '=', start);
+    if (colon < start) colon = indexOrEnd(text, ':', start);
+    const delimiter = equals < colon ? equals : colon; // the first of either wins
+    if (delimiter >= end) throw new Error(`internal error: ${path}:${lineNo} was checked as a setting`);
+    const key = keyAt(text, start, trimEnd(text, start, delimiter));
+    const earlier = settings.get(key);
     if (earlier) {
-      fail(`key "${key}" appears twice in section [${section.header}]`, path, lineNo,
+      // Only [DEFAULT] gets here: its parts are built together, and checked for this only so.
+      fail(`key "${key}" appears twice in section [${header}]`, path, lineNo,
         `It first appears on line ${earlier.origin.line} (keys ignore case); botocore refuses such a file.`);
     }
-    const value = text.slice(skipSpace(text, delimiter + 1, end), end);
-    const setting: Setting = { value, origin: { file: path, line: lineNo } };
-    section.settings.set(key, setting);
-    open.key = key;
-    open.setting = setting;
-    open.indent = indent;
-    open.blanks = 0;
+    open = { value: text.slice(skipSpace(text, delimiter + 1, end), end), origin: { file: path, line: lineNo } };
+    settings.set(key, open);
+    openKey = key;
+    openIndent = indent;
+    blanks = 0;
   }
-  if (open.more) close(open, path);
-
-  if (defaults) {
-    for (const s of sections) {
-      for (const [key, setting] of defaults.settings) if (!s.settings.has(key)) s.settings.set(key, setting);
-    }
-  }
-  return { path, sections };
+  if (open && more) endValue(open, openKey, more, path);
 }
 
 interface Continuation {
   text: string;
   line: number;
-}
-
-interface OpenSetting {
-  key: string;
-  /** Unset after a section header: configparser's `optname = None`. */
-  setting: Setting | undefined;
-  /** Indentation of the key line: deeper lines continue the value. */
-  indent: number;
-  /** Blank lines seen since the last line of the value; kept only if the value goes on. */
-  blanks: number;
-  more: Continuation[] | undefined;
 }
 
 const BLANK: Continuation = { text: '', line: 0 };
@@ -149,16 +280,16 @@ const BLANK: Continuation = { text: '', line: 0 };
 const SPLITLINES = /[\v\f\x1c-\x1e\x85\u2028\u2029]/;
 
 /** Ends a setting's value: joins its continuation lines, or parses them as a nested sub-section. */
-function close(open: OpenSetting, path: string): void {
-  const { setting, more } = open;
-  open.more = undefined;
-  if (!setting || !more) return;
-  if (setting.value !== '') {
-    setting.value = [setting.value, ...more.map((c) => c.text)].join('\n');
-    return;
-  }
-  // botocore's _parse_nested: the value '\n...' is split with splitlines(), each line stripped,
-  // blank ones skipped, the rest split at the first '='.
+function endValue(setting: Setting, key: string, more: Continuation[], path: string): void {
+  if (setting.value !== '') setting.value = [setting.value, ...more.map((c) => c.text)].join('\n');
+  else setting.nested = nestedSettings(more, key, path);
+}
+
+/**
+ * botocore's _parse_nested: the value '\n...' is split with splitlines(), each line stripped,
+ * blank ones skipped, the rest split at the first '='.
+ */
+function nestedSettings(more: Continuation[], key: string, path: string): Map<string, Setting> {
   const nested = new Map<string, Setting>();
   for (const { text, line } of more) {
     for (const piece of SPLITLINES.test(text) ? text.split(SPLITLINES) : [text]) {
@@ -167,33 +298,41 @@ function close(open: OpenSetting, path: string): void {
       if (from === to) continue;
       const eq = piece.indexOf('=', from);
       if (eq < 0) {
-        fail(`nested setting under "${open.key}" has no "="`, path, line,
-          `Lines indented under "${open.key} =" must be "name = value" (":" is not accepted there).`);
+        fail(`nested setting under "${key}" has no "="`, path, line,
+          `Lines indented under "${key} =" must be "name = value" (":" is not accepted there).`);
       }
       const value = piece.slice(skipSpace(piece, eq + 1, to), to);
       nested.set(piece.slice(from, trimEnd(piece, from, eq)), { value, origin: { file: path, line } });
     }
   }
-  setting.nested = nested;
+  return nested;
+}
+
+/**
+ * The key text[from, to), lowercased. The keys of nearly every line are among KNOWN_KEYS, already
+ * lowercase: those are returned as the constant, without making two strings per line.
+ */
+function keyAt(text: string, from: number, to: number): string {
+  const candidates = KNOWN_KEYS.get(to - from);
+  if (candidates) {
+    for (let i = 0; i < candidates.length; i++) if (text.startsWith(candidates[i]!, from)) return candidates[i]!;
+  }
+  return text.slice(from, to).toLowerCase();
+}
+
+/** The settings AWS config and credentials files hold most, by length. */
+const KNOWN_KEYS = new Map<number, string[]>();
+for (const key of [
+  'region', 'output', 'role_arn', 'source_profile', 'mfa_serial', 'external_id', 'duration_seconds', 'role_session_name',
+  'credential_source', 'credential_process', 'sso_session', 'sso_account_id', 'sso_role_name', 'sso_start_url', 'sso_region',
+  'sso_registration_scopes', 'aws_access_key_id', 'aws_secret_access_key', 'aws_session_token', 'web_identity_token_file',
+  'login_session', 'services', 'endpoint_url', 'cli_pager', 'retry_mode', 'max_attempts',
+]) {
+  KNOWN_KEYS.set(key.length, [...(KNOWN_KEYS.get(key.length) ?? []), key]);
 }
 
 function fail(what: string, path: string, line: number, hint?: string): never {
   throw new ConfigError(`${what} (${path}:${line})`, hint);
-}
-
-/**
- * `(from) => text.indexOf(char, from)`, or text.length when there is none, for calls with a
- * `from` that never decreases: each part of the text is scanned once, however long the lines.
- */
-function finder(text: string, char: string): (from: number) => number {
-  let found = -1;
-  return (from) => {
-    if (found < from) {
-      found = text.indexOf(char, from);
-      if (found < 0) found = text.length;
-    }
-    return found;
-  };
 }
 
 /** Index of the first non-space character in s[from, to), or `to`. */

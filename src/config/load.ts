@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { type Env, configFilePath, credentialsFilePath } from '../environment/env.js';
 import { ConfigError } from '../errors/errors.js';
 import { parseIni } from './ini.js';
-import type { IniFile, IniSection, LoadedConfig, Profile } from './types.js';
+import type { IniFile, IniSection, LoadedConfig, Profile, Setting } from './types.js';
 
 /** Reads both files once (synchronously: this runs on every invocation, before anything else). */
 export function loadConfig(env: Env): LoadedConfig {
@@ -26,42 +26,83 @@ export function loadConfig(env: Env): LoadedConfig {
  * - a profile in both: the credentials file wins key by key (a nested setting as a whole).
  */
 export function buildProfiles(config: IniFile, credentials: IniFile): LoadedConfig {
-  const configProfiles = new Map<string, IniSection>();
+  const profiles = new Map<string, Profile>();
   const ssoSessions = new Map<string, IniSection>();
   const services = new Map<string, IniSection>();
-  for (const section of config.sections) {
+  // Index loops, not for…of with destructuring: this runs over thousands of sections on every
+  // run, and each iteration of those allocates (an iterator result, an entry array).
+  const { sections } = config;
+  for (let i = 0; i < sections.length; i++) {
+    const section = sections[i]!;
     const { header } = section;
-    const target = header.startsWith('profile') ? configProfiles
-      : header.startsWith('sso-session') ? ssoSessions
-      : header.startsWith('services') ? services
-      : undefined;
-    if (target) {
-      const words = shellSplit(header);
-      if (words?.length === 2) target.set(words[1]!, section);
+    if (header.startsWith('profile')) {
+      const name = secondWord(header);
+      // A later header of the same name replaces the profile (Map.set keeps its first place).
+      if (name !== undefined) profiles.set(name, new LoadedProfile(name, section, undefined));
+    } else if (header.startsWith('sso-session')) {
+      const name = secondWord(header);
+      if (name !== undefined) ssoSessions.set(name, section);
+    } else if (header.startsWith('services')) {
+      const name = secondWord(header);
+      if (name !== undefined) services.set(name, section);
     } else if (header === 'default') {
-      configProfiles.set('default', section);
+      profiles.set('default', new LoadedProfile('default', section, undefined));
     }
   }
-
-  // A profile found in one file shares that section's settings (no copy: this runs on every
-  // invocation, over thousands of profiles); only a profile in both files gets a merged map.
-  const profiles = new Map<string, Profile>();
-  for (const [name, section] of configProfiles) {
-    profiles.set(name, { name, settings: section.settings, fromConfig: section });
-  }
-  for (const section of credentials.sections) {
+  const fromCredentials = credentials.sections;
+  for (let i = 0; i < fromCredentials.length; i++) {
+    const section = fromCredentials[i]!;
     const name = section.header;
     const profile = profiles.get(name);
-    if (!profile) {
-      profiles.set(name, { name, settings: section.settings, fromCredentials: section });
-      continue;
-    }
-    const merged = new Map(profile.settings);
-    for (const [key, setting] of section.settings) merged.set(key, setting);
-    profile.settings = merged;
-    profile.fromCredentials = section;
+    if (profile) profile.fromCredentials = section;
+    else profiles.set(name, new LoadedProfile(name, undefined, section));
   }
   return { configFile: config.path, credentialsFile: credentials.path, profiles, services, ssoSessions };
+}
+
+/** The second word of a header split as shellSplit splits it, when it splits into exactly two. */
+function secondWord(header: string): string | undefined {
+  // The usual case, `profile NAME`, without shellSplit's arrays: this runs for every header.
+  const space = header.indexOf(' ');
+  if (space > 0 && space < header.length - 1 && header.indexOf(' ', space + 1) < 0 && !/[\t\r\n"'\\]/.test(header)) {
+    return header.slice(space + 1);
+  }
+  const words = shellSplit(header);
+  return words?.length === 2 ? words[1] : undefined;
+}
+
+/**
+ * A profile whose settings are made when first asked for: a section's own map when only one file
+ * has the profile (no copy), else the two merged. `use` of one profile among thousands then
+ * builds the settings of its chain alone (config/ini.ts reads a section's lines on demand).
+ */
+class LoadedProfile implements Profile {
+  #settings: Map<string, Setting> | undefined;
+
+  constructor(
+    readonly name: string,
+    public fromConfig: IniSection | undefined,
+    public fromCredentials: IniSection | undefined,
+  ) {}
+
+  get settings(): Map<string, Setting> {
+    if (!this.#settings) {
+      const { fromConfig, fromCredentials } = this;
+      if (fromConfig && fromCredentials) {
+        // The credentials file wins key by key (a nested setting as a whole).
+        const merged = new Map(fromConfig.settings);
+        for (const [key, setting] of fromCredentials.settings) merged.set(key, setting);
+        this.#settings = merged;
+      } else {
+        this.#settings = (fromConfig ?? fromCredentials)!.settings;
+      }
+    }
+    return this.#settings;
+  }
+
+  set settings(settings: Map<string, Setting>) {
+    this.#settings = settings;
+  }
 }
 
 // Python decodes the file as UTF-8 (strictly: a bad byte is a ConfigParseError) and keeps a BOM
@@ -100,7 +141,7 @@ function readIni(path: string, which: string, variable: string): IniFile {
  * `"` and `\`; in single quotes nothing is escaped.
  */
 function shellSplit(s: string): string[] | undefined {
-  if (!/["'\\]/.test(s)) return s.split(/[ \t\r\n]+/).filter((w) => w !== ''); // the usual case
+  if (!/["'\\]/.test(s)) return s.split(/[ \t\r\n]+/).filter((w) => w !== ''); // no quotes
   const words: string[] = [];
   let word = '';
   let inWord = false;
