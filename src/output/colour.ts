@@ -54,5 +54,7 @@ export function stripSgr(text: string): string {
 
 /** Columns the text takes on a terminal: code points, SGR sequences not counted. */
 export function visibleWidth(text: string): number {
-  return [...stripSgr(text)].length;
+  const plain = text.includes('\x1b') ? stripSgr(text) : text;
+  // Only a surrogate pair is two UTF-16 units for one code point: count them only if there are any.
+  return /[\ud800-\udfff]/.test(plain) ? [...plain].length : plain.length;
 }

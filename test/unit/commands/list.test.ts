@@ -16,6 +16,25 @@ describe(parseRoleArn.name, () => {
   ])('%s → %s, %s', (arn, account, roleName) => {
     expect(parseRoleArn(arn)).toEqual({ account, roleName });
   });
+
+  it('reads what splitting at every colon reads, for texts of every shape', () => {
+    // The rule as first written (split at ':'), against the indexOf version on generated texts.
+    const bySplit = (arn: string) => {
+      const parts = arn.split(':');
+      const path = parts.slice(5).join(':');
+      return {
+        account: parts[0] === 'arn' && parts[4] !== undefined && /^\d{12}$/.test(parts[4]) ? parts[4] : null,
+        roleName: parts[0] === 'arn' && parts[2] === 'iam' && path.startsWith('role/') ? path.split('/').at(-1) || null : null,
+      };
+    };
+    const pieces = ['arn', 'iam', 'aws', '', '123456789012', '1234', 'role/A', 'role/', 'role/p/B', 'user/x', 'ar', 'iamx', ':', '/'];
+    let seed = 7;
+    const pick = () => pieces[(seed = (seed * 1103515245 + 12345) % 2147483648) % pieces.length]!;
+    for (let i = 0; i < 5000; i++) {
+      const arn = Array.from({ length: 1 + (i % 8) }, pick).join(i % 3 === 0 ? '' : ':');
+      expect(parseRoleArn(arn), arn).toEqual(bySplit(arn));
+    }
+  });
 });
 
 describe(listCommand.name, () => {
