@@ -106,10 +106,12 @@ withCommonOptions(program).hook('preAction', (_program, command) => {
 
 /**
  * Commands are defined only when needed: `awsrole use …` defines `use` alone, because building
- * every command's options costs each run a few percent of its startup. Help, completion, an
- * unknown command or options before the command get them all (argv[0] is not a command name).
+ * every command's options costs each run a few percent of its startup. So does a TAB after a
+ * command (`__complete --current=pro -- use`: the first word typed names it). Help, the
+ * completion of a command's name, an unknown command or options before the command get them all
+ * (the word is then no command's name).
  */
-const onlyCommand = argv[0];
+const onlyCommand = argv[0] === '__complete' ? argv[argv.indexOf('--') + 1] : argv[0];
 const definitions: Array<[string, () => void]> = [];
 function defineCommand(name: string, define: () => void): void {
   definitions.push([name, define]);
