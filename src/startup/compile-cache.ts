@@ -2,46 +2,57 @@
  * V8's compile cache for the bundled program: the second and later runs read dist/cli.js's
  * compiled code from disk instead of compiling it again. Node ≥ 22.1 has one
  * (`module.enableCompileCache`); on Node 20, code-cache.ts does the same for dist/cli.js alone.
- * bin/awsrole.js loads the program through this file, so it is built on its own and imports
- * nothing but Node's built-ins (scripts/build.mjs checks that).
+ * bin/awsrole.js loads the program through this file, so it is built on its own, with only
+ * environment/env.ts of the program's modules inlined (scripts/build.mjs checks it loads nothing
+ * else).
  *
  * The cache lives in a private 0700 directory under the user's cache directory. Where that
  * directory cannot be made private, or NODE_DISABLE_COMPILE_CACHE is set, awsrole runs without a
  * cache and says nothing: the cache only makes startup faster.
  */
-import { lstatSync, mkdirSync } from 'node:fs';
+import { lstatSync, mkdirSync, statSync } from 'node:fs';
 import nodeModule, { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
+import { configFilePath } from '../environment/env.js';
 import { requireWithCodeCache } from './code-cache.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 type Enable = (directory: string) => unknown;
 
-/** $XDG_CACHE_HOME/awsrole/compile-cache, else ~/.cache/awsrole/compile-cache. */
-export function compileCacheDirectory(env: Env): string {
+/**
+ * $XDG_CACHE_HOME/awsrole/compile-cache, else ~/.cache/awsrole/compile-cache; for a program run
+ * without V8's optimizing compiler, its `no-opt` subdirectory (V8 takes code cached under other
+ * flags for stale, so each way of running keeps its own).
+ */
+export function compileCacheDirectory(env: Env, optimizing = true): string {
   const home = env.HOME || env.USERPROFILE || homedir();
-  return join(env.XDG_CACHE_HOME || join(home, '.cache'), 'awsrole', 'compile-cache');
+  const directory = join(env.XDG_CACHE_HOME || join(home, '.cache'), 'awsrole', 'compile-cache');
+  return optimizing ? directory : join(directory, 'no-opt');
 }
+
+/** A config file this large turns V8's optimizing compiler off for the run (loadProgram). */
+export const LARGE_CONFIG_BYTES = 64 * 1024;
 
 /**
  * Runs the bundled program (`filename`, dist/cli.js) with a compile cache where one can be had:
  * Node's own, else code-cache.ts's; else plainly.
  */
 export function loadProgram(filename: string, env: Env, enable: Enable | undefined = nodeEnableCompileCache()): void {
-  // awsrole runs for a tenth of a second. V8's optimizing compiler (TurboFan) picks the loops over
-  // a big config's lines, compiles them on another thread, and Node waits for those compiles to
-  // end before it exits: on a 2-core machine a 4,000-profile `use` or TAB took 10-25 % longer
-  // with it than without. Set before anything is compiled, so that V8's code cache (whose
-  // validity includes the flags) is made and read under the same flags every run.
-  setFlagsFromString('--no-opt');
+  // awsrole runs for a tenth of a second. With a large config, V8's optimizing compiler
+  // (TurboFan) picks the loops over its lines, compiles them on another thread, and Node waits
+  // for those compiles to end before it exits: on a 2-core machine a 4,000-profile `use` or TAB
+  // took 10-25 % longer with it than without. With a small config it compiles nothing, and
+  // node:v8 (needed to turn it off) would cost more than it saves. The flag is set before
+  // anything is compiled: V8's code cache is only valid under the flags it was made with.
+  const optimizing = !largeConfig(env);
+  if (!optimizing) (createRequire(filename)('node:v8') as typeof import('node:v8')).setFlagsFromString('--no-opt');
   if (enable) {
-    enableCompileCache(env, enable);
+    enableCompileCache(env, enable, optimizing);
     createRequire(filename)(filename);
     return;
   }
-  const directory = env.NODE_DISABLE_COMPILE_CACHE ? undefined : privateCacheDirectory(env);
+  const directory = env.NODE_DISABLE_COMPILE_CACHE ? undefined : privateCacheDirectory(env, optimizing);
   if (directory) requireWithCodeCache(filename, directory);
   else createRequire(filename)(filename);
 }
@@ -50,18 +61,27 @@ export function loadProgram(filename: string, env: Env, enable: Enable | undefin
  * Turns Node's compile cache on and returns its directory, or returns undefined (and turns nothing
  * on) when Node has no compile cache or the directory is not private to this user.
  */
-export function enableCompileCache(env: Env, enable: Enable | undefined = nodeEnableCompileCache()): string | undefined {
+export function enableCompileCache(env: Env, enable: Enable | undefined = nodeEnableCompileCache(), optimizing = true): string | undefined {
   // Node's own switches win: NODE_COMPILE_CACHE has turned a cache on already, and
   // NODE_DISABLE_COMPILE_CACHE turns every cache off.
   if (!enable || env.NODE_COMPILE_CACHE || env.NODE_DISABLE_COMPILE_CACHE) return undefined;
-  const directory = privateCacheDirectory(env);
+  const directory = privateCacheDirectory(env, optimizing);
   if (directory) enable(directory);
   return directory;
 }
 
+/** Whether the AWS config file is at least LARGE_CONFIG_BYTES (a missing one is not). */
+function largeConfig(env: Env): boolean {
+  try {
+    return statSync(configFilePath(env)).size >= LARGE_CONFIG_BYTES;
+  } catch {
+    return false; // missing or unreadable: the program will say so; nothing to decide here
+  }
+}
+
 /** The cache directory, made 0700 if missing; undefined unless it is ours and nobody else's. */
-function privateCacheDirectory(env: Env): string | undefined {
-  const directory = compileCacheDirectory(env);
+function privateCacheDirectory(env: Env, optimizing: boolean): string | undefined {
+  const directory = compileCacheDirectory(env, optimizing);
   try {
     mkdirSync(directory, { recursive: true, mode: 0o700 });
     // mkdir keeps an existing directory as it is: use it only if it is ours and nobody else's.

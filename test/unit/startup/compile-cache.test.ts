@@ -23,6 +23,9 @@ describe(compileCacheDirectory.name, () => {
   ])('%j → %s', (env, expected) => {
     expect(compileCacheDirectory(env)).toBe(expected);
   });
+  it('keeps the code of runs without the optimizing compiler apart (V8 rejects code cached under other flags)', () => {
+    expect(compileCacheDirectory({ HOME: '/home/u' }, false)).toBe('/home/u/.cache/awsrole/compile-cache/no-opt');
+  });
 });
 
 describe(enableCompileCache.name, () => {
