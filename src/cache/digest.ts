@@ -8,7 +8,8 @@
 /*
  * Written for V8's interpreter, which runs them (a cached `use` hashes too little for the
  * optimizing compilers to step in): the working variables are locals, not arrays or
- * destructured tuples, and words are assembled from bytes inline.
+ * destructured tuples, and words and rotations are written out inline, since a call costs the
+ * interpreter more than the arithmetic (`((x >>> n) | (x << (32 - n)))` rotates x right by n).
  */
 
 /** SHA-256 of the UTF-8 encoding of `text`. */
@@ -24,12 +25,14 @@ export function sha256Hex(text: string): string {
   let h6 = 0x1f83d9ab | 0;
   let h7 = 0x5be0cd19 | 0;
   for (let offset = 0; offset < message.length; offset += 64) {
-    for (let t = 0; t < 16; t++) w[t] = wordAt(message, offset + t * 4);
+    for (let t = 0, i = offset; t < 16; t++, i += 4) {
+      w[t] = (message[i]! << 24) | (message[i + 1]! << 16) | (message[i + 2]! << 8) | message[i + 3]!;
+    }
     for (let t = 16; t < 64; t++) {
       const x = w[t - 15]!;
       const y = w[t - 2]!;
-      const s0 = rotr(x, 7) ^ rotr(x, 18) ^ (x >>> 3);
-      const s1 = rotr(y, 17) ^ rotr(y, 19) ^ (y >>> 10);
+      const s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
+      const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
       w[t] = w[t - 16]! + s0 + w[t - 7]! + s1;
     }
     let a = h0;
@@ -41,8 +44,8 @@ export function sha256Hex(text: string): string {
     let g = h6;
     let h = h7;
     for (let t = 0; t < 64; t++) {
-      const t1 = (h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + SHA256_K[t]! + w[t]!) | 0;
-      const t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) | 0;
+      const t1 = (h + (((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7))) + ((e & f) ^ (~e & g)) + SHA256_K[t]! + w[t]!) | 0;
+      const t2 = ((((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10))) + ((a & b) ^ (a & c) ^ (b & c))) | 0;
       h = g;
       g = f;
       f = e;
@@ -74,8 +77,13 @@ export function sha1Hex(text: string): string {
   let h3 = 0x10325476 | 0;
   let h4 = 0xc3d2e1f0 | 0;
   for (let offset = 0; offset < message.length; offset += 64) {
-    for (let t = 0; t < 16; t++) w[t] = wordAt(message, offset + t * 4);
-    for (let t = 16; t < 80; t++) w[t] = rotl(w[t - 3]! ^ w[t - 8]! ^ w[t - 14]! ^ w[t - 16]!, 1);
+    for (let t = 0, i = offset; t < 16; t++, i += 4) {
+      w[t] = (message[i]! << 24) | (message[i + 1]! << 16) | (message[i + 2]! << 8) | message[i + 3]!;
+    }
+    for (let t = 16; t < 80; t++) {
+      const x = w[t - 3]! ^ w[t - 8]! ^ w[t - 14]! ^ w[t - 16]!;
+      w[t] = (x << 1) | (x >>> 31);
+    }
     let a = h0;
     let b = h1;
     let c = h2;
@@ -97,10 +105,10 @@ export function sha1Hex(text: string): string {
         f = b ^ c ^ d;
         k = 0xca62c1d6;
       }
-      const temp = (rotl(a, 5) + f + e + k + w[t]!) | 0;
+      const temp = (((a << 5) | (a >>> 27)) + f + e + k + w[t]!) | 0;
       e = d;
       d = c;
-      c = rotl(b, 30);
+      c = ((b << 30) | (b >>> 2));
       b = a;
       a = temp;
     }
@@ -129,18 +137,8 @@ function padded(text: string): Uint8Array {
   return message;
 }
 
-/** The big-endian 32-bit word at `index`. */
-function wordAt(bytes: Uint8Array, index: number): number {
-  return (bytes[index]! << 24) | (bytes[index + 1]! << 16) | (bytes[index + 2]! << 8) | bytes[index + 3]!;
-}
 
-function rotr(x: number, n: number): number {
-  return (x >>> n) | (x << (32 - n));
-}
 
-function rotl(x: number, n: number): number {
-  return (x << n) | (x >>> (32 - n));
-}
 
 function hex(words: number[]): string {
   return words.map((word) => (word >>> 0).toString(16).padStart(8, '0')).join('');
