@@ -14,7 +14,8 @@
  * A file without the marker is hashed whole.
  */
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import nodeModule, { createRequire } from 'node:module';
+// Named imports only: a default import of a built-in makes the bundle copy all its properties.
+import { createRequire, Module } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 
@@ -27,14 +28,14 @@ export function requireWithCodeCache(filename: string, directory: string): void 
   const { source, modifiedNs } = readSource(filename);
   const cacheFile = join(directory, `${PREFIX}${cacheKey(filename, source, modifiedNs)}${SUFFIX}`);
   const cachedData = readCache(cacheFile);
-  const script = new Script(nodeModule.wrap(source), { filename, cachedData });
+  const script = new Script(Module.wrap(source), { filename, cachedData });
   if (!cachedData || script.cachedDataRejected) {
     // After the run, not now: the cache then holds the functions this run compiled lazily too.
     process.once('exit', () => writeCache(cacheFile, script.createCachedData()));
   }
   // Registered before it runs, as the loader does: the lazy chunks require('../cli.js') for what
   // they share with it, and must get this module, not a second copy of the program.
-  const module = new nodeModule.Module(filename);
+  const module = new Module(filename);
   module.filename = filename;
   module.paths = [];
   const programRequire = createRequire(filename);

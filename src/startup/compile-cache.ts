@@ -11,7 +11,8 @@
  * cache and says nothing: the cache only makes startup faster.
  */
 import { lstatSync, mkdirSync, statSync } from 'node:fs';
-import nodeModule, { createRequire } from 'node:module';
+// Named imports only: a default import of a built-in makes the bundle copy all its properties.
+import { createRequire, Module } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { configFilePath } from '../environment/env.js';
@@ -96,7 +97,7 @@ function privateCacheDirectory(env: Env, optimizing: boolean): string | undefine
 
 function nodeEnableCompileCache(): Enable | undefined {
   // Not in @types/node 20, which this project compiles against.
-  const enable = (nodeModule as { enableCompileCache?: Enable }).enableCompileCache;
+  const enable = (Module as { enableCompileCache?: Enable }).enableCompileCache;
   return typeof enable === 'function' ? enable : undefined;
 }
 
