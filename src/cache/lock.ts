@@ -18,11 +18,11 @@
  * removeIfSame too, so that it never removes a lock taken after its own was broken.
  */
 import { closeSync, constants, fstatSync, linkSync, lstatSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
-import { hostname } from 'node:os';
 import { AwsroleError, ExitCode } from '../errors/errors.js';
 import { statFieldsAfterName } from '../process/linux-proc.js';
 import { notTrusted, openForReading, readAtMost } from './atomic-file.js';
 import { randomHex } from './random-name.js';
+import { os } from '../startup/lazy-builtin.js';
 
 /** What a lock file holds: who holds it, to judge whether it is stale and to name it in errors. */
 export interface LockHolder {
@@ -97,7 +97,7 @@ function tryCreate(path: string): number | undefined {
   }
   try {
     const startTime = processStartTime(process.pid);
-    const holder: LockHolder = { pid: process.pid, hostname: hostname(), createdAt: new Date().toISOString(), ...(startTime ? { startTime } : {}) };
+    const holder: LockHolder = { pid: process.pid, hostname: os.hostname(), createdAt: new Date().toISOString(), ...(startTime ? { startTime } : {}) };
     writeFileSync(fd, JSON.stringify(holder));
     return fd;
   } catch (error) {
@@ -221,7 +221,7 @@ function parseHolder(text: string): LockHolder | undefined {
  * that had our pid (containers reuse small pids): without this we would wait for ourselves.
  */
 function isDeadHolder(path: string, holder: LockHolder): boolean {
-  if (holder.hostname !== hostname()) return false;
+  if (holder.hostname !== os.hostname()) return false;
   if (holder.pid === process.pid) return !held.has(path);
   const status = linuxProcessStatus(holder.pid);
   if (status === 'gone') return true;

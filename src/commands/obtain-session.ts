@@ -1,4 +1,4 @@
-import { userInfo } from 'node:os';
+import { os } from '../startup/lazy-builtin.js';
 import { roleChains, type RoleChains } from '../cache/cli-cache-trust.js';
 import { cacheEncryptedWithKeystore } from '../cache/encryption-setting.js';
 import { SessionCache } from '../cache/sessions.js';
@@ -21,7 +21,7 @@ const DEFAULT_MFA_SESSION_SECONDS = 129_600;
 
 /** Files → plan, with no network. `config`: the files as the caller read them already, if it did. */
 export function planFor(profile: string, options: CredentialOptions, context: CommandContext, config = loadConfig(context.env)): Plan {
-  return resolvePlan({ config, env: context.env, localUser: () => userInfo().username }, profile, {
+  return resolvePlan({ config, env: context.env, localUser: os.userName }, profile, {
     region: options.region,
     durationSeconds: options.duration === undefined ? undefined : String(durationFlag(options.duration)),
     sessionName: options.sessionName,
@@ -103,7 +103,7 @@ export function effectsFor(options: CredentialOptions & { quiet?: boolean }, con
 /** The chains of every profile that resolves (with no flags: as the AWS CLI would run them). */
 function everyRoleChain(context: CommandContext): RoleChains {
   const config = loadConfig(context.env);
-  const resolveContext = { config, env: context.env, localUser: () => userInfo().username };
+  const resolveContext = { config, env: context.env, localUser: os.userName };
   const plans = [...config.profiles.keys()].flatMap((name) => {
     try {
       return [resolvePlan(resolveContext, name)];

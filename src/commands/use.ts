@@ -1,4 +1,4 @@
-import { userInfo } from 'node:os';
+import { os } from '../startup/lazy-builtin.js';
 import { loadConfig } from '../config/load.js';
 import { UsageError } from '../errors/errors.js';
 import { useScript, type ShellName } from '../output/use-script.js';
@@ -74,7 +74,7 @@ async function pickProfile(shell: ShellName, context: CommandContext, openPicker
       `name one: awsrole use <profile>   (awsrole list shows them all; e.g. ${examples})`,
     );
   }
-  const items = pickerItems(config, names, context.env, () => userInfo().username);
+  const items = pickerItems(config, names, context.env, os.userName);
   try {
     const chosen = await terminal.pick(items);
     context.debug(`picked profile ${chosen.name}`);

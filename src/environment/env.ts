@@ -1,5 +1,5 @@
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { os } from '../startup/lazy-builtin.js';
 
 /**
  * The one place that reads process.env and the home directory. Everything else takes an `Env`
@@ -13,7 +13,7 @@ export function processEnv(): Env {
 
 export function homeDirectory(env: Env): string {
   // Node's homedir() reads HOME on POSIX; reading it from `env` first keeps tests hermetic.
-  return env.HOME || env.USERPROFILE || homedir();
+  return env.HOME || env.USERPROFILE || os.homedir();
 }
 
 /** Expands a leading `~` the way botocore's os.path.expanduser does (no normalising of the rest). */

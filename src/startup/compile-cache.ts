@@ -13,9 +13,8 @@
 import { lstatSync, mkdirSync, statSync } from 'node:fs';
 // Named imports only: a default import of a built-in makes the bundle copy all its properties.
 import { createRequire, Module } from 'node:module';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { configFilePath } from '../environment/env.js';
+import { configFilePath, homeDirectory } from '../environment/env.js';
 import { requireWithCodeCache } from './code-cache.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -27,7 +26,7 @@ type Enable = (directory: string) => unknown;
  * flags for stale, so each way of running keeps its own).
  */
 export function compileCacheDirectory(env: Env, optimizing = true): string {
-  const home = env.HOME || env.USERPROFILE || homedir();
+  const home = homeDirectory(env);
   const directory = join(env.XDG_CACHE_HOME || join(home, '.cache'), 'awsrole', 'compile-cache');
   return optimizing ? directory : join(directory, 'no-opt');
 }

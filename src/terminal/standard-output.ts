@@ -1,5 +1,5 @@
 import { fstatSync, writeSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { lazyBuiltin } from '../startup/lazy-builtin.js';
 
 /** What commands write their results to: awsrole's stdout, or a test's stand-in. */
 export interface OutputStream {
@@ -59,16 +59,10 @@ export class StandardOutput implements OutputStream {
       } catch {
         // A closed stdout is no terminal; writing to it will say what is wrong.
       }
-      this.#isTTY = characterDevice && (loadBuiltin('node:tty') as typeof import('node:tty')).isatty(this.fd);
+      this.#isTTY = characterDevice && lazyBuiltin<typeof import('node:tty')>('node:tty').isatty(this.fd);
     }
     return this.#isTTY;
   }
-}
-
-/** A built-in module, loaded when first needed rather than when this file is. */
-function loadBuiltin(name: string): unknown {
-  // Any absolute path serves as the base: built-ins are found by name.
-  return createRequire(process.execPath)(name);
 }
 
 function sleepMilliseconds(milliseconds: number): void {
