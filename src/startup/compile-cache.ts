@@ -3,8 +3,8 @@
  * compiled code from disk instead of compiling it again. Node ≥ 22.1 has one
  * (`module.enableCompileCache`); on Node 20, code-cache.ts does the same for dist/cli.js alone.
  * bin/awsrole.js loads the program through this file, so it is built on its own, with only
- * environment/env.ts of the program's modules inlined (scripts/build.mjs checks it loads nothing
- * else).
+ * environment/env.ts and the startup room's modules inlined (scripts/build.mjs checks it loads
+ * nothing else).
  *
  * The cache lives in a private 0700 directory under the user's cache directory. Where that
  * directory cannot be made private, or NODE_DISABLE_COMPILE_CACHE is set, awsrole runs without a
@@ -14,10 +14,10 @@ import { lstatSync, mkdirSync, statSync } from 'node:fs';
 // Named imports only: a default import of a built-in makes the bundle copy all its properties.
 import { createRequire, Module } from 'node:module';
 import { join } from 'node:path';
-import { configFilePath, homeDirectory } from '../environment/env.js';
+import { configFilePath, homeDirectory, type Env } from '../environment/env.js';
 import { requireWithCodeCache } from './code-cache.js';
+import { lazyBuiltin } from './lazy-builtin.js';
 
-type Env = Readonly<Record<string, string | undefined>>;
 type Enable = (directory: string) => unknown;
 
 /**
@@ -46,7 +46,7 @@ export function loadProgram(filename: string, env: Env, enable: Enable | undefin
   // node:v8 (needed to turn it off) would cost more than it saves. The flag is set before
   // anything is compiled: V8's code cache is only valid under the flags it was made with.
   const optimizing = !largeConfig(env);
-  if (!optimizing) (createRequire(filename)('node:v8') as typeof import('node:v8')).setFlagsFromString('--no-opt');
+  if (!optimizing) lazyBuiltin<typeof import('node:v8')>('node:v8').setFlagsFromString('--no-opt');
   if (enable) {
     enableCompileCache(env, enable, optimizing);
     createRequire(filename)(filename);
@@ -84,10 +84,14 @@ function privateCacheDirectory(env: Env, optimizing: boolean): string | undefine
   const directory = compileCacheDirectory(env, optimizing);
   try {
     mkdirSync(directory, { recursive: true, mode: 0o700 });
-    // mkdir keeps an existing directory as it is: use it only if it is ours and nobody else's.
-    const stats = lstatSync(directory);
-    if (!stats.isDirectory() || (stats.mode & 0o077) !== 0) return undefined;
-    if (process.getuid && stats.uid !== process.getuid()) return undefined;
+    // mkdir keeps an existing directory as it is: use it only if it is ours and nobody else's,
+    // and so is the directory that holds the `no-opt` one.
+    const checked = optimizing ? [directory] : [compileCacheDirectory(env), directory];
+    for (const path of checked) {
+      const stats = lstatSync(path);
+      if (!stats.isDirectory() || (stats.mode & 0o077) !== 0) return undefined;
+      if (process.getuid && stats.uid !== process.getuid()) return undefined;
+    }
     return directory;
   } catch {
     return undefined; // unwritable home, read-only file system, …: run without the cache

@@ -50,6 +50,16 @@ describe(enableCompileCache.name, () => {
     expect(modeOf(directory)).toBe(0o755);
   });
 
+  it('uses the no-opt directory only if the directory holding it is private too', () => {
+    const parent = join(home, '.cache/awsrole/compile-cache');
+    expect(enableCompileCache({ HOME: home }, enable, false)).toBe(join(parent, 'no-opt'));
+    expect(modeOf(parent)).toBe(0o700);
+    chmodSync(parent, 0o755);
+    enabled = [];
+    expect(enableCompileCache({ HOME: home }, enable, false)).toBeUndefined();
+    expect(enabled).toEqual([]);
+  });
+
   it('runs without the cache, silently, where the directory cannot be made', () => {
     writeFileSync(join(home, 'not-a-directory'), '');
     expect(enableCompileCache({ HOME: home, XDG_CACHE_HOME: join(home, 'not-a-directory') }, enable)).toBeUndefined();
