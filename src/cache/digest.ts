@@ -137,9 +137,6 @@ function padded(text: string): Uint8Array {
   return message;
 }
 
-
-
-
 function hex(words: number[]): string {
   return words.map((word) => (word >>> 0).toString(16).padStart(8, '0')).join('');
 }

@@ -70,8 +70,8 @@ function checkAndIndex(file: FileText): { sections: LazySection[]; defaultsRange
   let openIndent = 0;
   let openKey = '';
   let openValueEmpty = false;
-  // Continuation lines of an open setting with an empty value: a nested sub-section, checked as
-  // close() will read it.
+  // Continuation lines of an open setting with an empty value: a nested sub-section, checked by
+  // nestedSettings as buildSettings will read it.
   let nested: Continuation[] | undefined;
   const length = text.length;
   let newline = -1;

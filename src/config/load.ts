@@ -99,10 +99,6 @@ class LoadedProfile implements Profile {
     }
     return this.#settings;
   }
-
-  set settings(settings: Map<string, Setting>) {
-    this.#settings = settings;
-  }
 }
 
 // Python decodes the file as UTF-8 (strictly: a bad byte is a ConfigParseError) and keeps a BOM

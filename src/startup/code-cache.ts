@@ -18,6 +18,7 @@ import { closeSync, fstatSync, openSync, readdirSync, readFileSync, renameSync, 
 import { createRequire, Module } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { lazyBuiltin } from './lazy-builtin.js';
 
 const PREFIX = 'cli-';
 const SUFFIX = '.v8cache';
@@ -26,7 +27,7 @@ const STALE_AFTER_MS = 7 * 24 * 3600 * 1000;
 /** Runs the CommonJS file `filename` as `require` would, with its compiled code cached in `directory`. */
 export function requireWithCodeCache(filename: string, directory: string): void {
   const { source, modifiedNs } = readSource(filename);
-  const cacheFile = join(directory, `${PREFIX}${cacheKey(filename, source, modifiedNs)}${SUFFIX}`);
+  const cacheFile = join(directory, `${PREFIX}${cacheKey(source, modifiedNs)}${SUFFIX}`);
   const cachedData = readCache(cacheFile);
   const script = new Script(Module.wrap(source), { filename, cachedData });
   if (!cachedData || script.cachedDataRejected) {
@@ -58,13 +59,13 @@ function readSource(filename: string): { source: string; modifiedNs: bigint } {
   }
 }
 
-function cacheKey(filename: string, source: string, modifiedNs: bigint): string {
+function cacheKey(source: string, modifiedNs: bigint): string {
   const platform = `${process.version}-${process.arch}`;
   const lastLine = source.slice(source.lastIndexOf('\n', source.length - 2) + 1).trimEnd();
   const buildId = lastLine.startsWith(BUILD_ID_MARKER) ? lastLine.slice(BUILD_ID_MARKER.length) : '';
   if (/^[0-9a-f]{64}$/.test(buildId)) return `${buildId.slice(0, 32)}-${source.length}-${modifiedNs}-${platform}`;
   // Not built by scripts/build.mjs: only such a file pays for node:crypto.
-  const { createHash } = createRequire(filename)('node:crypto') as typeof import('node:crypto');
+  const { createHash } = lazyBuiltin<typeof import('node:crypto')>('node:crypto');
   return createHash('sha256').update(platform).update(source).digest('hex').slice(0, 32);
 }
 
