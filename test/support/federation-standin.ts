@@ -5,7 +5,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback } from './loopback.js';
 
 export interface FederationSession {
   sessionId: string;
@@ -37,7 +37,6 @@ export interface FederationStandIn {
 
 export async function startFederationStandIn(): Promise<FederationStandIn> {
   const requests: RecordedFederationRequest[] = [];
-  const sockets = new Set<Socket>();
   const standIn = { status: undefined as number | undefined, delayMs: 0 };
 
   const server = createServer((incoming: IncomingMessage, response: ServerResponse) => {
@@ -68,20 +67,12 @@ export async function startFederationStandIn(): Promise<FederationStandIn> {
     request.signinToken = `SigninToken-${randomBytes(24).toString('base64url')}`;
     answer(200, JSON.stringify({ SigninToken: request.signinToken }));
   });
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const listening = await listenOnLoopback(server);
+  const { endpoint } = listening;
 
   return Object.assign(standIn, {
     endpoint,
     requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close: listening.close,
   });
 }

@@ -7,7 +7,8 @@
 
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback.js';
 
 /** The document both endpoints answer with (IMDS adds Code, Type and LastUpdated). */
 export interface MetadataCredentials {
@@ -194,7 +195,6 @@ function notFound(): string {
 
 async function listen(answer: (request: RecordedRequest) => CannedResponse, override: () => Override | undefined): Promise<StandIn> {
   const requests: RecordedRequest[] = [];
-  const sockets = new Set<Socket>();
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     // Drain the body (there is none in these protocols), then answer.
     req.resume();
@@ -207,19 +207,10 @@ async function listen(answer: (request: RecordedRequest) => CannedResponse, over
       res.end(canned.body ?? '');
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: listening.endpoint,
     requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close: listening.close,
   };
 }

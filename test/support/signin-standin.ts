@@ -20,7 +20,7 @@
 
 import { createHash, createPublicKey, generateKeyPairSync, randomBytes, verify, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback } from './loopback.js';
 
 export const SAME_DEVICE_CLIENT = 'arn:aws:signin:::devtools/same-device';
 
@@ -155,7 +155,6 @@ export async function startSigninStandIn(): Promise<SigninStandIn> {
     return { status: 200, body: grant.answer };
   };
 
-  const sockets = new Set<Socket>();
   const server = createServer((incoming: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -171,12 +170,8 @@ export async function startSigninStandIn(): Promise<SigninStandIn> {
       else send();
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const listening = await listenOnLoopback(server);
+  endpoint = listening.endpoint;
 
   return {
     endpoint,
@@ -216,11 +211,7 @@ export async function startSigninStandIn(): Promise<SigninStandIn> {
       const grant = grants.get(refreshToken);
       if (grant) grant.revoked = true;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close: listening.close,
   };
 }
 

@@ -12,7 +12,7 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback } from './loopback.js';
 
 export interface SsoRoleCredentials {
   accessKeyId: string;
@@ -341,7 +341,6 @@ export async function startSsoStandIn(options: Partial<SsoBehaviour> = {}): Prom
     return { status: 302, body: '', headers: { location: `${query.redirect_uri}?${answer}`, 'content-type': 'text/plain' } };
   };
 
-  const sockets = new Set<Socket>();
   const server = createServer((incoming: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -372,12 +371,8 @@ export async function startSsoStandIn(options: Partial<SsoBehaviour> = {}): Prom
       }, behaviour.delayMs);
     });
   });
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const listening = await listenOnLoopback(server);
+  endpoint = listening.endpoint;
 
   return {
     endpoint,
@@ -394,11 +389,7 @@ export async function startSsoStandIn(options: Partial<SsoBehaviour> = {}): Prom
     issuedRefreshTokens,
     approve: (userCode) => approveCode(userCode, 'approved'),
     deny: (userCode) => approveCode(userCode, 'denied'),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close: listening.close,
   };
 }
 
