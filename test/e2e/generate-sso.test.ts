@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AWSROLE_BIN, runAwsrole, runProgram, runPython } from '../support/cli.js';
-import { startMoto, type MotoServer } from '../support/moto.js';
+import { ssoRoleSession, startMoto, type MotoServer, type SessionKeys } from '../support/moto.js';
 import { createSandbox, type Sandbox } from '../support/sandbox.js';
 import { shellQuote, waitFor } from '../support/shell.js';
 import { startSsoStandIn, type SsoStandIn } from '../support/sso-standin.js';
@@ -39,20 +39,15 @@ region = us-west-2\r
 `;
 
 let moto: MotoServer;
-let ssoKeys: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
-let ssoRoleArn: string;
+let ssoKeys: SessionKeys;
 let standIn: SsoStandIn;
 let sandbox: Sandbox;
 let env: Record<string, string>;
 
 beforeAll(async () => {
   moto = await startMoto();
-  const alice = await moto.createUser('alice');
   // What IAM Identity Center hands out is a role session: one of moto's, so that its identity can be checked.
-  ssoRoleArn = (await moto.createRole('AWSReservedSSO_Developer', { trust: [alice.arn] })).arn;
-  await moto.enableAuth();
-  const session = await moto.assumeRole(alice, { roleArn: ssoRoleArn, sessionName: 'alice@example.com' });
-  ssoKeys = { accessKeyId: session.accessKeyId, secretAccessKey: session.secretAccessKey, sessionToken: session.sessionToken };
+  ssoKeys = (await ssoRoleSession(moto)).keys;
   standIn = await startSsoStandIn({ listPageSize: 2 });
   for (const [id, name, roles] of ACCOUNTS) {
     standIn.nameAccount(id, name);

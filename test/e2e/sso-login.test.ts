@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runAwsrole, runPython, startAwsrole, waitForStderr } from '../support/cli.js';
-import { startMoto, type MotoServer } from '../support/moto.js';
+import { ssoRoleSession, startMoto, type MotoServer, type SessionKeys } from '../support/moto.js';
 import { createSandbox, type Sandbox } from '../support/sandbox.js';
 import { waitFor } from '../support/shell.js';
 import { startSigninStandIn } from '../support/signin-standin.js';
@@ -20,7 +20,7 @@ const SSO_ACCOUNT = '111122223333';
 const SSO_EXPIRATION = Date.UTC(2031, 0, 1, 12, 0, 0);
 
 let moto: MotoServer;
-let ssoKeys: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
+let ssoKeys: SessionKeys;
 let roleA: string;
 let standIn: SsoStandIn;
 let sandbox: Sandbox;
@@ -30,12 +30,9 @@ beforeAll(async () => {
   // What IAM Identity Center hands out is a role session of moto's, so that a role chained on it
   // (via-sso) is really assumed there and cached, for logout to find.
   moto = await startMoto();
-  const alice = await moto.createUser('alice');
-  const ssoRole = await moto.createRole('AWSReservedSSO_Developer', { trust: [alice.arn] });
-  roleA = (await moto.createRole('A', { trust: [ssoRole.arn] })).arn;
-  await moto.enableAuth();
-  const session = await moto.assumeRole(alice, { roleArn: ssoRole.arn, sessionName: 'alice@example.com' });
-  ssoKeys = { accessKeyId: session.accessKeyId, secretAccessKey: session.secretAccessKey, sessionToken: session.sessionToken };
+  const sso = await ssoRoleSession(moto, ['A']);
+  ssoKeys = sso.keys;
+  roleA = sso.roleArns['A']!;
   standIn = await startSsoStandIn();
   standIn.grantRole(SSO_ACCOUNT, 'Developer', { ...ssoKeys, expiration: SSO_EXPIRATION });
   sandbox = createSandbox({ moto });

@@ -5,7 +5,7 @@ import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runAwsrole, runPython, startAwsrole, waitForStderr } from '../support/cli.js';
-import { startMoto, type MotoServer, type UserCredentials } from '../support/moto.js';
+import { ssoRoleSession, startMoto, type MotoServer, type SessionKeys, type UserCredentials } from '../support/moto.js';
 import { createSandbox, type Sandbox } from '../support/sandbox.js';
 import { shellQuote } from '../support/shell.js';
 import { startSsoStandIn, type SsoStandIn } from '../support/sso-standin.js';
@@ -19,7 +19,7 @@ const SSO_EXPIRATION = Date.UTC(2031, 0, 1, 12, 0, 0);
 
 let moto: MotoServer;
 let alice: UserCredentials;
-let ssoKeys: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
+let ssoKeys: SessionKeys;
 let roleA: string;
 let standIn: SsoStandIn;
 let sandbox: Sandbox;
@@ -27,14 +27,10 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   moto = await startMoto();
-  alice = await moto.createUser('alice');
-  // What IAM Identity Center gives out is a role session: here one of moto's, so that moto can
-  // check what is done with it. Role A trusts that role.
-  const ssoRole = await moto.createRole('AWSReservedSSO_Developer', { trust: [alice.arn] });
-  roleA = (await moto.createRole('A', { trust: [ssoRole.arn] })).arn;
-  await moto.enableAuth();
-  const session = await moto.assumeRole(alice, { roleArn: ssoRole.arn, sessionName: 'alice@example.com' });
-  ssoKeys = { accessKeyId: session.accessKeyId, secretAccessKey: session.secretAccessKey, sessionToken: session.sessionToken };
+  // Role A trusts the role whose session IAM Identity Center hands out.
+  const sso = await ssoRoleSession(moto, ['A']);
+  ({ alice, keys: ssoKeys } = sso);
+  roleA = sso.roleArns['A']!;
 
   standIn = await startSsoStandIn();
   standIn.grantRole(SSO_ACCOUNT, 'Developer', { ...ssoKeys, expiration: SSO_EXPIRATION });

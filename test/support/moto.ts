@@ -595,3 +595,30 @@ function signV4(request: {
     authorization: `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`,
   };
 }
+
+/** Session keys, as IAM Identity Center hands them out for a role. */
+export interface SessionKeys {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+}
+
+/**
+ * What IAM Identity Center hands out, made real: user alice assumes the role
+ * AWSReservedSSO_Developer as `alice@example.com`, so that moto checks what is done with those
+ * keys; the roles named in `trustingSso` are created trusting that role. Turns moto's auth on,
+ * after creating the roles.
+ */
+export async function ssoRoleSession(
+  moto: MotoServer,
+  trustingSso: string[] = [],
+): Promise<{ alice: UserCredentials; ssoRoleArn: string; roleArns: Record<string, string>; keys: SessionKeys }> {
+  const alice = await moto.createUser('alice');
+  const ssoRoleArn = (await moto.createRole('AWSReservedSSO_Developer', { trust: [alice.arn] })).arn;
+  const roleArns: Record<string, string> = {};
+  for (const name of trustingSso) roleArns[name] = (await moto.createRole(name, { trust: [ssoRoleArn] })).arn;
+  await moto.enableAuth();
+  const session = await moto.assumeRole(alice, { roleArn: ssoRoleArn, sessionName: 'alice@example.com' });
+  const keys = { accessKeyId: session.accessKeyId, secretAccessKey: session.secretAccessKey, sessionToken: session.sessionToken };
+  return { alice, ssoRoleArn, roleArns, keys };
+}
