@@ -20,39 +20,49 @@ export interface ProfileSummary {
 }
 
 export function summarize(profile: Profile): ProfileSummary {
-  const value = (key: string) => profile.settings.get(key)?.value || null;
+  // No closure over `profile` here, nor arrays in parseRoleArn: `list` runs this for every
+  // profile, and short-lived allocations are most of what it costs (see parseRoleArn).
+  const { settings } = profile;
   const kind = profileKind(profile);
-  const roleArn = value('role_arn');
-  const credentialSource = value('credential_source');
+  const roleArn = settings.get('role_arn')?.value || null;
+  const credentialSource = settings.get('credential_source')?.value || null;
   let role: { account: string | null; roleName: string | null } | undefined;
   if (roleArn) role = parseRoleArn(roleArn);
-  else if (kind === 'sso') role = { account: value('sso_account_id'), roleName: value('sso_role_name') };
+  else if (kind === 'sso') {
+    role = { account: settings.get('sso_account_id')?.value || null, roleName: settings.get('sso_role_name')?.value || null };
+  }
   return {
     name: profile.name,
     kind,
     roleArn,
     account: role?.account ?? null,
     roleName: role?.roleName ?? null,
-    source: value('source_profile') ?? (credentialSource ? `credential_source:${credentialSource}` : null),
-    region: value('region'),
+    source: settings.get('source_profile')?.value || (credentialSource ? `credential_source:${credentialSource}` : null),
+    region: settings.get('region')?.value || null,
   };
 }
 
 /** `arn:aws:iam::123456789012:role/path/Name` → its account and `Name`; null for what is not there. */
 export function parseRoleArn(arn: string): { account: string | null; roleName: string | null } {
-  // The fields between the first five colons, found with indexOf rather than split: `list` runs
-  // this for every profile, and split made an array and six strings of each.
-  const colons: number[] = [];
-  for (let at = arn.indexOf(':'); at >= 0 && colons.length < 5; at = arn.indexOf(':', at + 1)) colons.push(at);
-  const isArn = colons[0] === 3 && arn.startsWith('arn');
-  const account = colons.length >= 4 ? arn.slice(colons[3]! + 1, colons[4] ?? arn.length) : undefined;
-  const path = colons.length >= 5 ? arn.slice(colons[4]! + 1) : '';
-  const isIam = colons.length >= 3 && colons[2]! - colons[1]! === 4 && arn.startsWith('iam', colons[1]! + 1);
+  // The fields between the first five colons, found with indexOf rather than split (which made an
+  // array and six strings of each ARN), and held in variables rather than an array.
+  const c0 = arn.indexOf(':');
+  const c1 = c0 < 0 ? -1 : arn.indexOf(':', c0 + 1);
+  const c2 = c1 < 0 ? -1 : arn.indexOf(':', c1 + 1);
+  const c3 = c2 < 0 ? -1 : arn.indexOf(':', c2 + 1);
+  const c4 = c3 < 0 ? -1 : arn.indexOf(':', c3 + 1);
+  const isArn = c0 === 3 && arn.startsWith('arn');
+  const account = c3 < 0 ? undefined : arn.slice(c3 + 1, c4 < 0 ? arn.length : c4);
+  const path = c4 < 0 ? '' : arn.slice(c4 + 1);
+  const isIam = c2 >= 0 && c2 - c1 === 4 && arn.startsWith('iam', c1 + 1);
   return {
-    account: isArn && account !== undefined && /^\d{12}$/.test(account) ? account : null,
+    account: isArn && account !== undefined && TWELVE_DIGITS.test(account) ? account : null,
     roleName: isArn && isIam && path.startsWith('role/') ? path.slice(path.lastIndexOf('/') + 1) || null : null,
   };
 }
+
+// Outside the function: a regular expression literal is a new object each time it is evaluated.
+const TWELVE_DIGITS = /^\d{12}$/;
 
 /** Long enough for the longest generated names (`<account>-<permission set>-<env>`). */
 const LIST_CELL_LIMIT = 100;

@@ -25,18 +25,18 @@ import type { IniFile, IniSection, Origin, Setting } from './types.js';
  * Everything botocore refuses ("Unable to parse config file") is a ConfigError naming the line.
  * botocore reports parse errors after reading the whole file; we stop at the first.
  */
-export function parseIni(text: string, path: string): IniFile {
+export function parseIni(text: string, path: string): ParsedIni {
   if (text.charCodeAt(0) === 0xfeff) {
     // Python reads the BOM as a character, so line 1 is never a header: botocore always fails.
     fail('the file starts with a UTF-8 byte-order mark, which botocore cannot read', path, 1,
       'Save the file as UTF-8 without BOM.');
   }
-  // The whole file is checked now, and where each section's lines are is noted; a section's
-  // settings are built when first asked for. A 4,000-profile file is read on every run, and a
-  // `use` needs the settings of a few profiles: building all of them made most of its time
-  // (allocating, then garbage-collecting, 12,000 settings).
+  // The whole file is checked now, and where each section's lines are is noted; a section and its
+  // settings are made when first asked for. A 4,000-profile file is read on every run, and a `use`
+  // needs a few profiles: making all of them made most of its time (allocating, then
+  // garbage-collecting, 4,000 sections and 12,000 settings).
   const file: FileText = { text, path, defaults: undefined };
-  const { sections, defaultsRanges } = checkAndIndex(file);
+  const { index, defaultsRanges } = checkAndIndex(file);
 
   // [DEFAULT] may appear more than once, a key once in all of them: read together, now.
   if (defaultsRanges.length > 0) {
@@ -44,7 +44,72 @@ export function parseIni(text: string, path: string): IniFile {
     for (const range of defaultsRanges) buildSettings(text, path, range.bodyFrom, range.bodyTo, range.line + 1, 'DEFAULT', defaults);
     file.defaults = defaults;
   }
-  return { path, sections };
+  return new ParsedIni(file, index);
+}
+
+/**
+ * A parsed file: its headers, and each section made when first asked for. `sections` makes all of
+ * them; `indexOf` and `section` let a reader that wants a few (config/load.ts) make only those.
+ */
+export class ParsedIni implements IniFile {
+  readonly path: string;
+  #sections: IniSection[] | undefined;
+  readonly #made: (LazySection | undefined)[] = [];
+
+  constructor(private readonly file: FileText, private readonly index: SectionIndex) {
+    this.path = file.path;
+  }
+
+  /** How many sections the file has ([DEFAULT] is none of them). */
+  get count(): number {
+    return this.index.headers.length;
+  }
+
+  /** The header of section i (0-based, in file order). */
+  header(i: number): string {
+    return this.index.headers[i]!;
+  }
+
+  /** The place of the section with this header (unique: a repeated header is an error). */
+  indexOf(header: string): number | undefined {
+    return this.index.byHeader.get(header);
+  }
+
+  section(i: number): IniSection {
+    let made = this.#made[i];
+    if (!made) {
+      const { headers, places } = this.index;
+      made = new LazySection(this.file, headers[i]!, places[3 * i]!, places[3 * i + 1]!, places[3 * i + 2]!);
+      this.#made[i] = made;
+    }
+    return made;
+  }
+
+  get sections(): IniSection[] {
+    if (!this.#sections) {
+      this.#sections = [];
+      for (let i = 0; i < this.count; i++) this.#sections.push(this.section(i));
+    }
+    return this.#sections;
+  }
+}
+
+/**
+ * Where the sections of a file are, without an object for each: headers in file order, and for
+ * section i, places[3i] is its header's line, places[3i + 1] and places[3i + 2] the offsets in
+ * the text where its body (the lines after the header) starts and ends.
+ */
+interface SectionIndex {
+  headers: string[];
+  places: Int32Array;
+  byHeader: Map<string, number>;
+}
+
+/** The lines of a [DEFAULT] section (rare: an object each). */
+interface Range {
+  line: number;
+  bodyFrom: number;
+  bodyTo: number;
 }
 
 /**
@@ -54,12 +119,16 @@ export function parseIni(text: string, path: string): IniFile {
  * line of the file on every run (a bare loop over 20,000 lines takes 2 ms; a call per line more
  * than doubles that).
  */
-function checkAndIndex(file: FileText): { sections: LazySection[]; defaultsRanges: LazySection[] } {
+function checkAndIndex(file: FileText): { index: SectionIndex; defaultsRanges: Range[] } {
   const { text, path } = file;
-  const sections: LazySection[] = [];
-  const defaultsRanges: LazySection[] = [];
-  const byHeader = new Map<string, LazySection>();
-  let current: LazySection | undefined;
+  const headers: string[] = [];
+  // Grown by doubling; typed, so that its numbers live outside the garbage-collected heap.
+  let places = new Int32Array(3 * 64);
+  const defaultsRanges: Range[] = [];
+  const byHeader = new Map<string, number>();
+  // The section being read: its header, and where its end is to be noted when the next begins.
+  let currentHeader: string | undefined;
+  let currentDefaults: Range | undefined;
   // Keys of the current section with their lines, for the duplicate check: arrays reused from
   // section to section, their first `seen` entries valid (emptying an array frees its storage).
   const seenKeys: string[] = [];
@@ -111,23 +180,36 @@ function checkAndIndex(file: FileText): { sections: LazySection[]; defaultsRange
     while (bracket > start && text.charCodeAt(bracket) !== 0x5d /* ] */) bracket--;
     if (bracket > start + 1) {
       const header = text.slice(start + 1, bracket);
-      if (current) current.bodyTo = from;
-      current = new LazySection(file, header, lineNo, next, length);
+      // The section before ends here.
+      if (currentDefaults) currentDefaults.bodyTo = from;
+      else if (currentHeader !== undefined) places[3 * headers.length - 1] = from;
+      currentHeader = header;
       seen = 0;
       if (header === 'DEFAULT') {
-        defaultsRanges.push(current);
+        currentDefaults = { line: lineNo, bodyFrom: next, bodyTo: length };
+        defaultsRanges.push(currentDefaults);
         continue;
       }
+      currentDefaults = undefined;
       const earlier = byHeader.get(header);
-      if (earlier) {
+      if (earlier !== undefined) {
         fail(`section [${header}] appears twice in this file`, path, lineNo,
-          `It first appears on line ${earlier.line}; botocore refuses such a file. Merge the two.`);
+          `It first appears on line ${places[3 * earlier]}; botocore refuses such a file. Merge the two.`);
       }
-      sections.push(current);
-      byHeader.set(header, current);
+      const at = 3 * headers.length;
+      if (at === places.length) {
+        const larger = new Int32Array(2 * places.length);
+        larger.set(places);
+        places = larger;
+      }
+      places[at] = lineNo;
+      places[at + 1] = next;
+      places[at + 2] = length;
+      byHeader.set(header, headers.length);
+      headers.push(header);
       continue;
     }
-    if (!current) {
+    if (currentHeader === undefined) {
       fail('text before the first [section] header', path, lineNo,
         'Put settings under a header: [profile NAME] or [default] in config, [NAME] in credentials.');
     }
@@ -144,7 +226,7 @@ function checkAndIndex(file: FileText): { sections: LazySection[]; defaultsRange
     if (key === '') fail(`setting with no key before "${text[delimiter]}"`, path, lineNo);
     for (let k = 0; k < seen; k++) {
       if (seenKeys[k] === key) {
-        fail(`key "${key}" appears twice in section [${current.header}]`, path, lineNo,
+        fail(`key "${key}" appears twice in section [${currentHeader}]`, path, lineNo,
           `It first appears on line ${seenLines[k]} (keys ignore case); botocore refuses such a file.`);
       }
     }
@@ -156,7 +238,7 @@ function checkAndIndex(file: FileText): { sections: LazySection[]; defaultsRange
     openValueEmpty = skipSpace(text, delimiter + 1, end) === end;
   }
   if (nested) nestedSettings(nested, openKey, path);
-  return { sections, defaultsRanges };
+  return { index: { headers, places, byHeader }, defaultsRanges };
 }
 
 function indexOrEnd(text: string, char: string, from: number): number {
@@ -184,7 +266,7 @@ class LazySection implements IniSection {
     readonly header: string,
     readonly line: number,
     readonly bodyFrom: number,
-    public bodyTo: number,
+    readonly bodyTo: number,
   ) {}
 
   get origin(): Origin {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type Env, configFilePath, credentialsFilePath } from '../environment/env.js';
 import { ConfigError } from '../errors/errors.js';
-import { parseIni } from './ini.js';
+import { ParsedIni, parseIni } from './ini.js';
 import type { IniFile, IniSection, LoadedConfig, Profile, Setting } from './types.js';
 
 /** Reads both files once (synchronously: this runs on every invocation, before anything else). */
@@ -26,49 +26,192 @@ export function loadConfig(env: Env): LoadedConfig {
  * - a profile in both: the credentials file wins key by key (a nested setting as a whole).
  */
 export function buildProfiles(config: IniFile, credentials: IniFile): LoadedConfig {
-  const profiles = new Map<string, Profile>();
+  const configIndex = indexed(config);
   const ssoSessions = new Map<string, IniSection>();
   const services = new Map<string, IniSection>();
-  // Index loops, not for…of with destructuring: this runs over thousands of sections on every
-  // run, and each iteration of those allocates (an iterator result, an entry array).
-  const { sections } = config;
-  for (let i = 0; i < sections.length; i++) {
-    const section = sections[i]!;
-    const { header } = section;
+  // Profiles whose header is not `profile NAME` spelt plainly, by name: the rest are found by
+  // their header (ConfigProfiles.get). Index loops: this runs over thousands of headers.
+  const unusual = new Map<string, number>();
+  for (let i = 0; i < configIndex.count; i++) {
+    const header = configIndex.header(i);
     if (header.startsWith('profile')) {
+      if (isPlainProfileHeader(header)) continue;
       const name = secondWord(header);
-      // A later header of the same name replaces the profile (Map.set keeps its first place).
-      if (name !== undefined) profiles.set(name, new LoadedProfile(name, section, undefined));
+      if (name !== undefined) unusual.set(name, i); // a later header of the name replaces it
     } else if (header.startsWith('sso-session')) {
       const name = secondWord(header);
-      if (name !== undefined) ssoSessions.set(name, section);
+      if (name !== undefined) ssoSessions.set(name, configIndex.section(i));
     } else if (header.startsWith('services')) {
       const name = secondWord(header);
-      if (name !== undefined) services.set(name, section);
-    } else if (header === 'default') {
-      profiles.set('default', new LoadedProfile('default', section, undefined));
+      if (name !== undefined) services.set(name, configIndex.section(i));
     }
   }
-  const fromCredentials = credentials.sections;
-  for (let i = 0; i < fromCredentials.length; i++) {
-    const section = fromCredentials[i]!;
-    const name = section.header;
-    const profile = profiles.get(name);
-    if (profile) profile.fromCredentials = section;
-    else profiles.set(name, new LoadedProfile(name, undefined, section));
-  }
+  const profiles = new ConfigProfiles(configIndex, indexed(credentials), unusual);
   return { configFile: config.path, credentialsFile: credentials.path, profiles, services, ssoSessions };
 }
 
+/** What buildProfiles needs of a file: its headers, and a section made only when asked for. */
+interface IndexedFile {
+  count: number;
+  header(i: number): string;
+  indexOf(header: string): number | undefined;
+  section(i: number): IniSection;
+}
+
+/** parseIni's result as it is; any other IniFile (tests, `generate`'s pieces) indexed here. */
+function indexed(file: IniFile): IndexedFile {
+  if (file instanceof ParsedIni) return file;
+  const { sections } = file;
+  const byHeader = new Map(sections.map((section, i) => [section.header, i]));
+  return {
+    count: sections.length,
+    header: (i) => sections[i]!.header,
+    indexOf: (header) => byHeader.get(header),
+    section: (i) => sections[i]!,
+  };
+}
+
+/**
+ * The profiles of the two files by name, each made when first asked for: a `use` of one profile
+ * among thousands makes the few of its chain. Whatever asks for all of them (`keys()`, `size`,
+ * iterating…) gets what buildProfiles' rules give, in the order a Map filled by them would have
+ * (a name where it first appears, in config order then credentials order).
+ */
+class ConfigProfiles extends Map<string, Profile> {
+  /** Profiles made by get() before the map was filled (and names it found none for). */
+  readonly #made = new Map<string, Profile | undefined>();
+  #allNames: Set<string> | undefined;
+  #complete = false;
+
+  constructor(
+    private readonly config: IndexedFile,
+    private readonly credentials: IndexedFile,
+    private readonly unusual: Map<string, number>,
+  ) {
+    super();
+  }
+
+  override get(name: string): Profile | undefined {
+    if (this.#complete) return super.get(name);
+    if (this.#made.has(name)) return this.#made.get(name);
+    const profile = this.#find(name);
+    this.#made.set(name, profile);
+    return profile;
+  }
+
+  override has(name: string): boolean {
+    return this.get(name) !== undefined;
+  }
+
+  override get size(): number {
+    this.#fill();
+    return super.size;
+  }
+
+  override keys(): MapIterator<string> {
+    // The names alone (TAB wants no more): no profile is made for them.
+    return this.#complete ? super.keys() : this.#names().keys();
+  }
+
+  override values(): MapIterator<Profile> {
+    this.#fill();
+    return super.values();
+  }
+
+  override entries(): MapIterator<[string, Profile]> {
+    this.#fill();
+    return super.entries();
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, Profile]> {
+    this.#fill();
+    return super.entries();
+  }
+
+  override forEach(callback: (value: Profile, key: string, map: Map<string, Profile>) => void, thisArg?: unknown): void {
+    this.#fill();
+    super.forEach(callback, thisArg);
+  }
+
+  override set(name: string, profile: Profile): this {
+    this.#fill();
+    return super.set(name, profile);
+  }
+
+  override delete(name: string): boolean {
+    this.#fill();
+    return super.delete(name);
+  }
+
+  override clear(): void {
+    this.#fill();
+    super.clear();
+  }
+
+  /** The section of the config file that gives the profile (the last of the name), and the credentials file's. */
+  #find(name: string): Profile | undefined {
+    const { config, credentials } = this;
+    let best = -1;
+    const plainHeader = `profile ${name}`;
+    if (isPlainProfileHeader(plainHeader)) best = config.indexOf(plainHeader) ?? -1;
+    const unusual = this.unusual.get(name);
+    if (unusual !== undefined && unusual > best) best = unusual;
+    if (name === 'default') {
+      const index = config.indexOf('default');
+      if (index !== undefined && index > best) best = index;
+    }
+    const fromCredentials = credentials.indexOf(name);
+    if (best < 0 && fromCredentials === undefined) return undefined;
+    return new LoadedProfile(name,
+      best < 0 ? undefined : config.section(best),
+      fromCredentials === undefined ? undefined : credentials.section(fromCredentials));
+  }
+
+  /** Every name, where it first appears (as Map.set keeps it): config order, then credentials. */
+  #names(): Set<string> {
+    if (!this.#allNames) {
+      const { config, credentials } = this;
+      const names = new Set<string>();
+      for (let i = 0; i < config.count; i++) {
+        const header = config.header(i);
+        const name = header === 'default' ? header
+          : isPlainProfileHeader(header) ? header.slice(8)
+          : header.startsWith('profile') ? secondWord(header)
+          : undefined;
+        if (name !== undefined) names.add(name);
+      }
+      for (let i = 0; i < credentials.count; i++) names.add(credentials.header(i));
+      this.#allNames = names;
+    }
+    return this.#allNames;
+  }
+
+  /** Fills this map with every profile, once; from then on it is a plain Map. */
+  #fill(): void {
+    if (this.#complete) return;
+    for (const name of this.#names()) super.set(name, this.#made.get(name) ?? this.#find(name)!);
+    this.#complete = true;
+    this.#made.clear();
+    this.#allNames = undefined;
+  }
+}
+
+/** Characters that make shellSplit differ from splitting at one space (a regular expression literal
+ * inside a function would be a new object for every header). */
+const SHELL_SPECIAL = /[\t\r\n"'\\]/;
+
 /** The second word of a header split as shellSplit splits it, when it splits into exactly two. */
 function secondWord(header: string): string | undefined {
-  // The usual case, `profile NAME`, without shellSplit's arrays: this runs for every header.
-  const space = header.indexOf(' ');
-  if (space > 0 && space < header.length - 1 && header.indexOf(' ', space + 1) < 0 && !/[\t\r\n"'\\]/.test(header)) {
-    return header.slice(space + 1);
-  }
   const words = shellSplit(header);
   return words?.length === 2 ? words[1] : undefined;
+}
+
+/**
+ * Whether the header is `profile NAME` spelt plainly (one space, nothing shlex would change), so
+ * that NAME is all that follows `profile `.
+ */
+function isPlainProfileHeader(header: string): boolean {
+  return header.startsWith('profile ') && header.length > 8 && header.indexOf(' ', 8) < 0 && !SHELL_SPECIAL.test(header);
 }
 
 /**
@@ -81,8 +224,8 @@ class LoadedProfile implements Profile {
 
   constructor(
     readonly name: string,
-    public fromConfig: IniSection | undefined,
-    public fromCredentials: IniSection | undefined,
+    readonly fromConfig: IniSection | undefined,
+    readonly fromCredentials: IniSection | undefined,
   ) {}
 
   get settings(): Map<string, Setting> {

@@ -56,5 +56,9 @@ export function stripSgr(text: string): string {
 export function visibleWidth(text: string): number {
   const plain = text.includes('\x1b') ? stripSgr(text) : text;
   // Only a surrogate pair is two UTF-16 units for one code point: count them only if there are any.
-  return /[\ud800-\udfff]/.test(plain) ? [...plain].length : plain.length;
+  return SURROGATE.test(plain) ? [...plain].length : plain.length;
 }
+
+// A regular expression literal inside a function is a new object at each call: `list` measures
+// 24,000 cells, and that was its largest allocation.
+const SURROGATE = /[\ud800-\udfff]/;

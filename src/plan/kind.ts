@@ -9,17 +9,17 @@ export type ProfileKind = 'role' | 'credential_source' | 'web identity' | 'sso' 
  * credential_process, config-file keys.
  */
 export function profileKind(profile: Profile): ProfileKind {
-  const has = (key: string) => profile.settings.has(key);
-  if (has('role_arn') && !has('web_identity_token_file')) {
-    return has('credential_source') && !has('source_profile') ? 'credential_source' : 'role';
+  const { settings } = profile; // (no closure: `list` asks this of every profile)
+  if (settings.has('role_arn') && !settings.has('web_identity_token_file')) {
+    return settings.has('credential_source') && !settings.has('source_profile') ? 'credential_source' : 'role';
   }
   // botocore: an empty token file path is no web identity; SSO is sso_account_id or sso_role_name.
-  if (profile.settings.get('web_identity_token_file')?.value) return 'web identity';
-  if (has('sso_account_id') || has('sso_role_name')) return 'sso';
+  if (settings.get('web_identity_token_file')?.value) return 'web identity';
+  if (settings.has('sso_account_id') || settings.has('sso_role_name')) return 'sso';
   if (profile.fromCredentials?.settings.has('aws_access_key_id')) return 'static keys';
-  if (has('login_session')) return 'login session';
+  if (settings.has('login_session')) return 'login session';
   // awsrole's own helper (keys add / keys import): long-term keys in its keystore.
-  if (has('credential_process')) return ownKeysHelperProfile(profile.settings.get('credential_process')!.value) ? 'keystore' : 'process';
+  if (settings.has('credential_process')) return ownKeysHelperProfile(settings.get('credential_process')!.value) ? 'keystore' : 'process';
   if (profile.fromConfig?.settings.has('aws_access_key_id')) return 'static keys';
   return 'none';
 }

@@ -11,7 +11,7 @@ import { loadSharedConfigFiles, parseKnownFiles } from '@smithy/shared-ini-file-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseIni } from '../../../src/config/ini.js';
 import { buildProfiles, loadConfig } from '../../../src/config/load.js';
-import type { IniFile, IniSection, Setting } from '../../../src/config/types.js';
+import type { IniFile, IniSection, Profile, Setting } from '../../../src/config/types.js';
 import { ConfigError } from '../../../src/errors/errors.js';
 
 interface Case {
@@ -51,10 +51,12 @@ function ours(c: Case): Outcome {
     const config = parse(c.config, 'config');
     const credentials = parse(c.credentials, 'credentials');
     const loaded = buildProfiles(config, credentials);
+    const profiles = Object.fromEntries([...loaded.profiles].map(([name, p]) => [name, plain(p.settings)]));
+    expectSameByName(buildProfiles(config, credentials).profiles, profiles);
     return {
       rawConfig: bySection(config.sections.map((s) => [s.header, s])),
       rawCredentials: bySection(credentials.sections.map((s) => [s.header, s])),
-      profiles: Object.fromEntries([...loaded.profiles].map(([name, p]) => [name, plain(p.settings)])),
+      profiles,
       ssoSessions: bySection(loaded.ssoSessions),
       services: bySection(loaded.services),
     };
@@ -62,6 +64,20 @@ function ours(c: Case): Outcome {
     if (!(error instanceof ConfigError)) throw error;
     return { error: error.message };
   }
+}
+
+/**
+ * The profiles map made, as for `use`, only for the names asked for: asked before anything
+ * iterates it, each name gives what iterating the whole map gives, and a name of no profile
+ * (here: each name with a character more) gives nothing. Then its names alone, as TAB asks.
+ */
+function expectSameByName(lazy: Map<string, Profile>, whole: Sections): void {
+  for (const [name, settings] of Object.entries(whole)) {
+    expect(plain(lazy.get(name)!.settings), name).toEqual(settings);
+    expect(lazy.has(`${name}x`), `${name}x`).toBe(Object.hasOwn(whole, `${name}x`));
+  }
+  expect([...lazy.keys()]).toEqual(Object.keys(whole));
+  expect(lazy.size).toBe(Object.keys(whole).length);
 }
 
 /** The JS SDK's shape: nested settings flattened to `parent.name`. */
