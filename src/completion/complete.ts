@@ -77,7 +77,8 @@ export function completeWord(root: CommandShape, words: readonly string[], curre
 
   const values = (candidates: readonly string[]): Completion => ({
     kind: 'values',
-    values: [...new Set(candidates)].filter((candidate) => candidate.startsWith(current)),
+    // Filtered before the repeats go: of 4,000 profiles, a few start with what was typed.
+    values: [...new Set(candidates.filter((candidate) => candidate.startsWith(current)))],
   });
 
   if (pendingOption) {

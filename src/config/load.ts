@@ -80,7 +80,7 @@ function indexed(file: IniFile): IndexedFile {
 class ConfigProfiles extends Map<string, Profile> {
   /** Profiles made by get() before the map was filled (and names it found none for). */
   readonly #made = new Map<string, Profile | undefined>();
-  #allNames: Set<string> | undefined;
+  #allNames: string[] | undefined;
   #complete = false;
 
   constructor(
@@ -110,7 +110,8 @@ class ConfigProfiles extends Map<string, Profile> {
 
   override keys(): MapIterator<string> {
     // The names alone (TAB wants no more): no profile is made for them.
-    return this.#complete ? super.keys() : this.#names().keys();
+    // (An array's iterator: what callers do with keys(), iterate or spread, it does as well.)
+    return this.#complete ? super.keys() : (this.#names().values() as unknown as MapIterator<string>);
   }
 
   override values(): MapIterator<Profile> {
@@ -168,22 +169,37 @@ class ConfigProfiles extends Map<string, Profile> {
   }
 
   /** Every name, where it first appears (as Map.set keeps it): config order, then credentials. */
-  #names(): Set<string> {
-    if (!this.#allNames) {
-      const { config, credentials } = this;
-      const names = new Set<string>();
-      for (let i = 0; i < config.count; i++) {
-        const header = config.header(i);
-        const name = header === 'default' ? header
-          : isPlainProfileHeader(header) ? header.slice(8)
-          : header.startsWith('profile') ? secondWord(header)
-          : undefined;
-        if (name !== undefined) names.add(name);
+  #names(): string[] {
+    if (this.#allNames) return this.#allNames;
+    const { config, credentials } = this;
+    const names: string[] = [];
+    // Headers spelt `profile NAME` plainly give names no other such header gives (a header
+    // appears once in a file); only the few other headers can repeat a name: those are
+    // remembered, not every name. `before` is where in the config file a name must have
+    // appeared to be there already.
+    const others = new Set<string>();
+    const addOther = (name: string, before: number) => {
+      if (others.has(name)) return;
+      others.add(name);
+      const plainHeader = `profile ${name}`;
+      const plain = isPlainProfileHeader(plainHeader) ? config.indexOf(plainHeader) : undefined;
+      if (plain === undefined || plain > before) names.push(name);
+    };
+    for (let i = 0; i < config.count; i++) {
+      const header = config.header(i);
+      if (isPlainProfileHeader(header)) {
+        const name = header.slice(8);
+        if (!others.has(name)) names.push(name);
+      } else if (header === 'default') {
+        addOther(header, i);
+      } else if (header.startsWith('profile')) {
+        const name = secondWord(header);
+        if (name !== undefined) addOther(name, i);
       }
-      for (let i = 0; i < credentials.count; i++) names.add(credentials.header(i));
-      this.#allNames = names;
     }
-    return this.#allNames;
+    for (let i = 0; i < credentials.count; i++) addOther(credentials.header(i), config.count);
+    this.#allNames = names;
+    return names;
   }
 
   /** Fills this map with every profile, once; from then on it is a plain Map. */
