@@ -53,11 +53,12 @@ export function parseRoleArn(arn: string): { account: string | null; roleName: s
   const c4 = c3 < 0 ? -1 : arn.indexOf(':', c3 + 1);
   const isArn = c0 === 3 && arn.startsWith('arn');
   const account = c3 < 0 ? undefined : arn.slice(c3 + 1, c4 < 0 ? arn.length : c4);
-  const path = c4 < 0 ? '' : arn.slice(c4 + 1);
+  // The resource, `role/path/Name`, is everything after the fifth colon.
+  const isRole = c4 >= 0 && arn.startsWith('role/', c4 + 1);
   const isIam = c2 >= 0 && c2 - c1 === 4 && arn.startsWith('iam', c1 + 1);
   return {
     account: isArn && account !== undefined && TWELVE_DIGITS.test(account) ? account : null,
-    roleName: isArn && isIam && path.startsWith('role/') ? path.slice(path.lastIndexOf('/') + 1) || null : null,
+    roleName: isArn && isIam && isRole ? arn.slice(arn.lastIndexOf('/') + 1) || null : null,
   };
 }
 
@@ -82,9 +83,11 @@ const KIND_COLOUR: Record<ProfileKind, keyof Palette> = {
 
 export function listCommand(options: { json?: boolean }, context: CommandContext): void {
   const config = loadConfig(context.env);
-  // One collator for every comparison (localeCompare's order, without its cost per call).
-  const { compare } = new Intl.Collator();
-  const summaries = [...config.profiles.values()].map(summarize).sort((a, b) => compare(a.name, b.name));
+  // By name in character-code order, natively sorted: the same on every machine (as `generate`
+  // sorts), where a locale's order was not, and without ICU's collation data, whose loading cost
+  // every `list` 8 ms.
+  const names = [...config.profiles.keys()].sort();
+  const summaries = names.map((name) => summarize(config.profiles.get(name)!));
   if (options.json) {
     context.stdout.write(`${JSON.stringify(summaries, null, 2)}\n`);
     return;

@@ -71,6 +71,8 @@ function indexed(file: IniFile): IndexedFile {
   };
 }
 
+const MANY_LOOKUPS = 64;
+
 /**
  * The profiles of the two files by name, each made when first asked for: a `use` of one profile
  * among thousands makes the few of its chain. Whatever asks for all of them (`keys()`, `size`,
@@ -92,6 +94,9 @@ class ConfigProfiles extends Map<string, Profile> {
   }
 
   override get(name: string): Profile | undefined {
+    // After many lookups (`list` asks for each profile by name), filling the map once costs less
+    // than a second map of what was made.
+    if (!this.#complete && this.#made.size >= MANY_LOOKUPS) this.#fill();
     if (this.#complete) return super.get(name);
     if (this.#made.has(name)) return this.#made.get(name);
     const profile = this.#find(name);
@@ -205,7 +210,8 @@ class ConfigProfiles extends Map<string, Profile> {
   /** Fills this map with every profile, once; from then on it is a plain Map. */
   #fill(): void {
     if (this.#complete) return;
-    for (const name of this.#names()) super.set(name, this.#made.get(name) ?? this.#find(name)!);
+    const names = this.#names();
+    for (let i = 0; i < names.length; i++) super.set(names[i]!, this.#made.get(names[i]!) ?? this.#find(names[i]!)!);
     this.#complete = true;
     this.#made.clear();
     this.#allNames = undefined;

@@ -98,6 +98,26 @@ sso_region = eu-west-1
     expect(run({}, true, { NO_COLOR: '1' })).toBe(PLAIN);
   });
 
+  it('sorts by name in character-code order, whatever the locale: capitals first, digits by character', () => {
+    const other = createSandbox();
+    try {
+      other.writeConfig(['[profile dev]', '[profile Prod]', '[profile acct-10]', '[profile acct-9]', '[profile acct_1]', '[default]', ''].join('\nregion = x\n'));
+      let out = '';
+      const context: CommandContext = {
+        env: { ...other.env(), LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8' },
+        stdout: { isTTY: false, write: (text: string) => ((out += text), true) } as unknown as CommandContext['stdout'],
+        stderr: { write: () => true } as unknown as CommandContext['stderr'],
+        debug: () => {},
+        info: () => {},
+        warn: () => {},
+      };
+      listCommand({}, context);
+      expect(out.split('\n').slice(1, -1).map((line) => line.split(' ')[0])).toEqual(['Prod', 'acct-10', 'acct-9', 'acct_1', 'default', 'dev']);
+    } finally {
+      other.cleanup();
+    }
+  });
+
   it('--json keeps the role ARN and adds account and roleName; never coloured', () => {
     const profiles = JSON.parse(run({ json: true }, true)) as unknown[];
     expect(profiles).toEqual([
