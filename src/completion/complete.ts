@@ -25,7 +25,8 @@ export interface OptionShape {
 /** Where values come from: the files (profiles) and fixed lists. */
 export interface ValueSources {
   /** Profile names, read from the files; an empty list when they cannot be read. */
-  profiles(): readonly string[];
+  /** The profile names starting with `prefix`. */
+  profiles(prefix: string): readonly string[];
   /** Candidates for the value of an option without declared choices (`--format`, `--region` …), by its long name. */
   optionValues(option: string): readonly string[];
   /** Candidates for a positional argument other than a profile (`init <shell>`), or none. */
@@ -103,7 +104,7 @@ export function completeWord(root: CommandShape, words: readonly string[], curre
   if (!argument) return { kind: 'files' };
   // exec's command: its name first, then (as far as awsrole knows) files.
   if (argument.variadic) return positionals === command.arguments.length - 1 ? { kind: 'commands' } : { kind: 'files' };
-  if (argument.name === 'profile') return values(sources.profiles());
+  if (argument.name === 'profile') return values(sources.profiles(current));
   const known = sources.argumentValues(argument.name);
   return known.length > 0 ? values(known) : { kind: 'files' };
 }

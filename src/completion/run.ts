@@ -37,7 +37,8 @@ export function runCompletion(program: Command, args: readonly string[], env: En
     return config;
   };
   const completion = completeWord(commandShape(program), words, current, {
-    profiles: () => [...(readConfig()?.profiles.keys() ?? [])].sort(),
+    // Only the names TAB can offer are made and sorted (a config may hold thousands).
+    profiles: (prefix) => readConfig()?.profiles.namesStartingWith(prefix).sort() ?? [],
     optionValues: (option) => {
       // `run --profiles`: a name (a glob or a comma list is the user's to type).
       if (option === '--profiles') return [...(readConfig()?.profiles.keys() ?? [])].sort();

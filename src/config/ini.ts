@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors/errors.js';
+import { indexCommonDialect } from './common-dialect.js';
 import type { IniFile, IniSection, Origin, Setting } from './types.js';
 
 /**
@@ -36,6 +37,8 @@ export function parseIni(text: string, path: string): ParsedIni {
   // needs a few profiles: making all of them made most of its time (allocating, then
   // garbage-collecting, 4,000 sections and 12,000 settings).
   const file: FileText = { text, path, defaults: undefined };
+  const common = indexCommonDialect(text);
+  if (common) return new ParsedIni(file, common);
   const { index, defaultsRanges } = checkAndIndex(file);
 
   // [DEFAULT] may appear more than once, a key once in all of them: read together, now.
@@ -47,6 +50,8 @@ export function parseIni(text: string, path: string): ParsedIni {
   return new ParsedIni(file, index);
 }
 
+const FEW_LOOKUPS = 16;
+
 /**
  * A parsed file: its headers, and each section made when first asked for. `sections` makes all of
  * them; `indexOf` and `section` let a reader that wants a few (config/load.ts) make only those.
@@ -55,6 +60,7 @@ export class ParsedIni implements IniFile {
   readonly path: string;
   #sections: IniSection[] | undefined;
   readonly #made: (LazySection | undefined)[] = [];
+  #lookups = 0;
 
   constructor(private readonly file: FileText, private readonly index: SectionIndex) {
     this.path = file.path;
@@ -72,7 +78,15 @@ export class ParsedIni implements IniFile {
 
   /** The place of the section with this header (unique: a repeated header is an error). */
   indexOf(header: string): number | undefined {
-    return this.index.byHeader.get(header);
+    const { index } = this;
+    // A few lookups (a `use`) search the headers natively; more (a `list`) make a Map once.
+    if (!index.byHeader && ++this.#lookups > FEW_LOOKUPS) {
+      index.byHeader = new Map();
+      for (let i = 0; i < index.headers.length; i++) index.byHeader.set(index.headers[i]!, i);
+    }
+    if (index.byHeader) return index.byHeader.get(header);
+    const found = index.headers.indexOf(header);
+    return found < 0 ? undefined : found;
   }
 
   section(i: number): IniSection {
@@ -99,10 +113,11 @@ export class ParsedIni implements IniFile {
  * section i, places[3i] is its header's line, places[3i + 1] and places[3i + 2] the offsets in
  * the text where its body (the lines after the header) starts and ends.
  */
-interface SectionIndex {
+export interface SectionIndex {
   headers: string[];
   places: Int32Array;
-  byHeader: Map<string, number>;
+  /** Each header's section; made when first needed when the index has none. */
+  byHeader?: Map<string, number>;
 }
 
 /** The lines of a [DEFAULT] section (rare: an object each). */
@@ -110,6 +125,11 @@ interface Range {
   line: number;
   bodyFrom: number;
   bodyTo: number;
+}
+
+/** checkAndIndex's index of a file, whatever its dialect (for tests of common-dialect.ts). */
+export function indexEveryLine(text: string, path: string): SectionIndex {
+  return checkAndIndex({ text, path, defaults: undefined }).index;
 }
 
 /**

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { type Env, configFilePath, credentialsFilePath } from '../environment/env.js';
 import { ConfigError } from '../errors/errors.js';
 import { ParsedIni, parseIni } from './ini.js';
-import type { IniFile, IniSection, LoadedConfig, Profile, Setting } from './types.js';
+import type { IniFile, IniSection, LoadedConfig, Profile, ProfileMap, Setting } from './types.js';
 
 /** Reads both files once (synchronously: this runs on every invocation, before anything else). */
 export function loadConfig(env: Env): LoadedConfig {
@@ -79,7 +79,7 @@ const MANY_LOOKUPS = 64;
  * iterating…) gets what buildProfiles' rules give, in the order a Map filled by them would have
  * (a name where it first appears, in config order then credentials order).
  */
-class ConfigProfiles extends Map<string, Profile> {
+class ConfigProfiles extends Map<string, Profile> implements ProfileMap {
   /** Profiles made by get() before the map was filled (and names it found none for). */
   readonly #made = new Map<string, Profile | undefined>();
   #allNames: string[] | undefined;
@@ -173,9 +173,18 @@ class ConfigProfiles extends Map<string, Profile> {
       fromCredentials === undefined ? undefined : credentials.section(fromCredentials));
   }
 
-  /** Every name, where it first appears (as Map.set keeps it): config order, then credentials. */
-  #names(): string[] {
-    if (this.#allNames) return this.#allNames;
+  /** The names starting with `prefix`, in the order keys() gives them, without the others' strings. */
+  namesStartingWith(prefix: string): string[] {
+    if (this.#complete || this.#allNames) return [...this.keys()].filter((name) => name.startsWith(prefix));
+    return this.#names(prefix);
+  }
+
+  /**
+   * Every name (starting with `prefix`), where it first appears (as Map.set keeps it): config
+   * order, then credentials.
+   */
+  #names(prefix = ''): string[] {
+    if (this.#allNames && prefix === '') return this.#allNames;
     const { config, credentials } = this;
     const names: string[] = [];
     // Headers spelt `profile NAME` plainly give names no other such header gives (a header
@@ -184,7 +193,7 @@ class ConfigProfiles extends Map<string, Profile> {
     // appeared to be there already.
     const others = new Set<string>();
     const addOther = (name: string, before: number) => {
-      if (others.has(name)) return;
+      if (!name.startsWith(prefix) || others.has(name)) return;
       others.add(name);
       const plainHeader = `profile ${name}`;
       const plain = isPlainProfileHeader(plainHeader) ? config.indexOf(plainHeader) : undefined;
@@ -193,6 +202,7 @@ class ConfigProfiles extends Map<string, Profile> {
     for (let i = 0; i < config.count; i++) {
       const header = config.header(i);
       if (isPlainProfileHeader(header)) {
+        if (!header.startsWith(prefix, 8)) continue;
         const name = header.slice(8);
         if (!others.has(name)) names.push(name);
       } else if (header === 'default') {
@@ -203,7 +213,7 @@ class ConfigProfiles extends Map<string, Profile> {
       }
     }
     for (let i = 0; i < credentials.count; i++) addOther(credentials.header(i), config.count);
-    this.#allNames = names;
+    if (prefix === '') this.#allNames = names;
     return names;
   }
 

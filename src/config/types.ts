@@ -45,11 +45,17 @@ export interface Profile {
   fromCredentials?: IniSection;
 }
 
+/** The profiles by name. */
+export interface ProfileMap extends Map<string, Profile> {
+  /** The names starting with `prefix`, in keys() order (TAB asks no more, of thousands). */
+  namesStartingWith(prefix: string): string[];
+}
+
 /** Everything read from the two files, once. */
 export interface LoadedConfig {
   configFile: string;
   credentialsFile: string;
-  profiles: Map<string, Profile>;
+  profiles: ProfileMap;
   /** `[services NAME]` sections of the config file, by NAME. */
   services: Map<string, IniSection>;
   /** `[sso-session NAME]` sections of the config file, by NAME. */

@@ -53,6 +53,10 @@ function ours(c: Case): Outcome {
     const loaded = buildProfiles(config, credentials);
     const profiles = Object.fromEntries([...loaded.profiles].map(([name, p]) => [name, plain(p.settings)]));
     expectSameByName(buildProfiles(config, credentials).profiles, profiles);
+    for (const prefix of ['', 'p', 'pro', 'd', ...Object.keys(profiles).map((name) => name.slice(0, 2))]) {
+      const names = buildProfiles(config, credentials).profiles.namesStartingWith(prefix);
+      expect(names, prefix).toEqual(Object.keys(profiles).filter((name) => name.startsWith(prefix)));
+    }
     return {
       rawConfig: bySection(config.sections.map((s) => [s.header, s])),
       rawCredentials: bySection(credentials.sections.map((s) => [s.header, s])),

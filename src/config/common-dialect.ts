@@ -1,0 +1,77 @@
+import type { SectionIndex } from './ini.js';
+
+/**
+ * The index of a file written in the dialect nearly every AWS config file is in, found without
+ * ini.ts's loop over each line: four regular expressions (compiled to native code, allocating
+ * nothing) check the whole file, and a loop over line starts notes where the sections are. On a
+ * 4,000-profile file this is a fraction of checkAndIndex's time, which `use`, TAB and `list` all
+ * pay before anything else.
+ *
+ * The dialect: every line is blank, a comment (`#` or `;` after spaces or tabs), an unindented
+ * `[header]` holding no `]`, with nothing but spaces or tabs after it, or an unindented setting
+ * whose key is ASCII letters, digits, `_`, `.` or `-`; no line ends in `\r`, no character Python
+ * strips or splits lines at besides space and tab appears, no key repeats in a section (keys
+ * ignore case), no [DEFAULT] section, no setting before the first header, no header twice. In
+ * such a file no line continues another, and every rule checkAndIndex enforces holds.
+ *
+ * Anything else (a file botocore refuses included) gives undefined, and checkAndIndex reads the
+ * file: it alone words the errors. Every file this accepts, checkAndIndex accepts with the same
+ * index (test/unit/config/common-dialect.test.ts holds the two to that).
+ */
+export function indexCommonDialect(text: string): SectionIndex | undefined {
+  if (OTHER_BREAK.test(text) || OTHER_LINE.test(text) || !HEADER_FIRST.test(text) || REPEATED_KEY.test(text)) return undefined;
+  const headers: string[] = [];
+  // Grown by doubling; typed, so that its numbers live outside the garbage-collected heap.
+  let places = new Int32Array(3 * 64);
+  const length = text.length;
+  let lineNo = 1;
+  for (let from = 0; from < length; lineNo++) {
+    let next = text.indexOf('\n', from) + 1;
+    if (next === 0) next = length + 1; // (past the end, as checkAndIndex notes a last line's end)
+    if (text.charCodeAt(from) === 0x5b /* [ */) {
+      const header = text.slice(from + 1, text.indexOf(']', from));
+      if (header === 'DEFAULT') return undefined;
+      const at = 3 * headers.length;
+      if (at > 0) places[at - 1] = from; // the section before ends here
+      if (at === places.length) {
+        const larger = new Int32Array(2 * places.length);
+        larger.set(places);
+        places = larger;
+      }
+      places[at] = lineNo;
+      places[at + 1] = next;
+      places[at + 2] = length;
+      headers.push(header);
+    }
+    from = next;
+  }
+  // A header twice: sorted natively, repeats are neighbours (a Map of 4,000 headers cost more).
+  const sorted = headers.slice().sort();
+  for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1]) return undefined;
+  return { headers, places };
+}
+
+// What a line may hold: anything but a line break and the characters Python's str.strip() removes
+// or str.splitlines() breaks at, other than space and tab.
+const CHAR = String.raw`[^\n\r\v\f\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]`;
+const BLANK_OR_COMMENT = String.raw`[ \t]*(?:[#;]${CHAR}*)?`;
+const HEADER = String.raw`\[(?:(?!\])${CHAR})+\][ \t]*`;
+const KEY = '[A-Za-z0-9_.-]+';
+const SETTING = String.raw`${KEY}[ \t]*[=:]${CHAR}*`;
+
+// Each looks at a line, or a section, at a time: one expression over the whole file (its lines
+// joined by a `*`) made V8 keep a backtracking entry for each of 20,000 lines, megabytes to fault
+// in, and took ten times as long.
+
+/** Line breaks other than \n: Python ends a line at \r too, and the expressions below (with their
+ * `m` flag) at \r, U+2028 and U+2029. */
+const OTHER_BREAK = /[\r\u2028\u2029]/;
+
+/** The start of a line that is none of the four kinds. */
+const OTHER_LINE = new RegExp(String.raw`^(?!(?:${BLANK_OR_COMMENT}|${HEADER}|${SETTING})$)`, 'm');
+
+/** Blank lines and comments, then a header or the end of the file (no setting before a header). */
+const HEADER_FIRST = new RegExp(String.raw`^(?:${BLANK_OR_COMMENT}\n)*(?:\[|${BLANK_OR_COMMENT}$)`);
+
+/** A setting line whose key comes again, at the start of a later line before the next header. */
+const REPEATED_KEY = new RegExp(String.raw`^(${KEY})[ \t]*[=:].*\n(?:(?!\[).*\n)*?\1[ \t]*[=:]`, 'im');
