@@ -22,8 +22,8 @@ export interface ProfileSummary {
 export function summarize(profile: Profile): ProfileSummary {
   // No closure over `profile` here, nor arrays in parseRoleArn: `list` runs this for every
   // profile, and short-lived allocations are most of what it costs (see parseRoleArn).
-  const { settings } = profile;
-  const kind = profileKind(profile);
+  const settings = profile.readSettings?.() ?? profile.settings; // (not kept: see readSettings)
+  const kind = profileKind(profile, settings);
   const roleArn = settings.get('role_arn')?.value || null;
   const credentialSource = settings.get('credential_source')?.value || null;
   let role: { account: string | null; roleName: string | null } | undefined;

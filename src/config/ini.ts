@@ -294,14 +294,16 @@ class LazySection implements IniSection {
   }
 
   get settings(): Map<string, Setting> {
-    if (!this.#settings) {
-      const { text, path, defaults } = this.file;
-      const settings = new Map<string, Setting>();
-      buildSettings(text, path, this.bodyFrom, this.bodyTo, this.line + 1, this.header, settings);
-      if (defaults) for (const [key, setting] of defaults) if (!settings.has(key)) settings.set(key, setting);
-      this.#settings = settings;
-    }
-    return this.#settings;
+    return (this.#settings ??= this.readSettings());
+  }
+
+  readSettings(): Map<string, Setting> {
+    if (this.#settings) return this.#settings;
+    const { text, path, defaults } = this.file;
+    const settings = new Map<string, Setting>();
+    buildSettings(text, path, this.bodyFrom, this.bodyTo, this.line + 1, this.header, settings);
+    if (defaults) for (const [key, setting] of defaults) if (!settings.has(key)) settings.set(key, setting);
+    return settings;
   }
 }
 

@@ -261,18 +261,21 @@ class LoadedProfile implements Profile {
   ) {}
 
   get settings(): Map<string, Setting> {
-    if (!this.#settings) {
-      const { fromConfig, fromCredentials } = this;
-      if (fromConfig && fromCredentials) {
-        // The credentials file wins key by key (a nested setting as a whole).
-        const merged = new Map(fromConfig.settings);
-        for (const [key, setting] of fromCredentials.settings) merged.set(key, setting);
-        this.#settings = merged;
-      } else {
-        this.#settings = (fromConfig ?? fromCredentials)!.settings;
-      }
-    }
-    return this.#settings;
+    return (this.#settings ??= this.#merge((section) => section.settings));
+  }
+
+  readSettings(): Map<string, Setting> {
+    return this.#settings ?? this.#merge((section) => section.readSettings?.() ?? section.settings);
+  }
+
+  #merge(settingsOf: (section: IniSection) => Map<string, Setting>): Map<string, Setting> {
+    const fromConfig = this.fromConfig && settingsOf(this.fromConfig);
+    const fromCredentials = this.fromCredentials && settingsOf(this.fromCredentials);
+    if (!fromConfig || !fromCredentials) return (fromConfig ?? fromCredentials)!;
+    // The credentials file wins key by key (a nested setting as a whole).
+    const merged = new Map(fromConfig);
+    for (const [key, setting] of fromCredentials) merged.set(key, setting);
+    return merged;
   }
 }
 

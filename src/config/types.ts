@@ -24,6 +24,8 @@ export interface IniSection {
   header: string;
   origin: Origin;
   settings: Map<string, Setting>;
+  /** `settings`, not kept if made now (see Profile.readSettings). */
+  readSettings?(): Map<string, Setting>;
 }
 
 /** One parsed file. A missing file parses to no sections. */
@@ -41,6 +43,12 @@ export interface Profile {
   name: string;
   /** Read-only: when only one file has the profile, this is that section's own map. */
   settings: Map<string, Setting>;
+  /**
+   * The same settings, made afresh and not kept if `settings` was not asked for yet: for one
+   * pass over thousands of profiles (`list`), whose settings, all kept, made most of what the
+   * garbage collector copied.
+   */
+  readSettings?(): Map<string, Setting>;
   fromConfig?: IniSection;
   fromCredentials?: IniSection;
 }

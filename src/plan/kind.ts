@@ -8,8 +8,8 @@ export type ProfileKind = 'role' | 'credential_source' | 'web identity' | 'sso' 
  * assume-role, web identity, SSO, credentials-file keys, login_session (`aws login`),
  * credential_process, config-file keys.
  */
-export function profileKind(profile: Profile): ProfileKind {
-  const { settings } = profile; // (no closure: `list` asks this of every profile)
+export function profileKind(profile: Profile, settings = profile.settings): ProfileKind {
+  // (No closure: `list` asks this of every profile, giving the settings it read.)
   if (settings.has('role_arn') && !settings.has('web_identity_token_file')) {
     return settings.has('credential_source') && !settings.has('source_profile') ? 'credential_source' : 'role';
   }

@@ -25,6 +25,18 @@ const build = (config: string, credentials = '') =>
   buildProfiles(parseIni(config, '/c/config'), parseIni(credentials, '/c/credentials'));
 
 describe(buildProfiles.name, () => {
+  it('readSettings gives what settings gives, without keeping it until settings is asked for', () => {
+    const { profiles } = build('[profile both]\nregion = a\nk = 1\n[profile one]\nregion = b\n', '[both]\nk = 2\n');
+    for (const name of ['both', 'one']) {
+      const profile = profiles.get(name)!;
+      const fresh = profile.readSettings!();
+      expect(profile.readSettings!(), name).not.toBe(fresh); // made again: nothing kept
+      expect(plain(fresh), name).toEqual(plain(profile.settings));
+      expect(profile.readSettings!(), name).toBe(profile.settings); // once kept, that one
+    }
+    expect(plain(profiles.get('both')!.settings)).toEqual({ region: 'a', k: '2' });
+  });
+
   it.each<[string, string, string, Plain]>([
     ['[profile NAME]', '[profile dev]\nk = 1', '', { dev: { k: '1' } }],
     ['[default]', '[default]\nk = 1', '', { default: { k: '1' } }],
