@@ -20,9 +20,13 @@ import type { SectionIndex } from './ini.js';
  */
 export function indexCommonDialect(text: string): SectionIndex | undefined {
   if (OTHER_BREAK.test(text) || OTHER_LINE.test(text) || !HEADER_FIRST.test(text) || REPEATED_KEY.test(text)) return undefined;
-  const headers: string[] = [];
-  // Grown by doubling; typed, so that its numbers live outside the garbage-collected heap.
-  let places = new Int32Array(3 * 64);
+  // Sized once (a header is a line starting with `[`): arrays grown as they fill leave their
+  // smaller copies behind, and in a process this short every allocation is a page to fault in.
+  let count = text.charCodeAt(0) === 0x5b /* [ */ ? 1 : 0;
+  for (let at = text.indexOf('\n['); at >= 0; at = text.indexOf('\n[', at + 2)) count++;
+  const headers = new Array<string>(count);
+  const places = new Int32Array(3 * count); // typed: its numbers live outside the collected heap
+  let section = 0;
   const length = text.length;
   let lineNo = 1;
   for (let from = 0; from < length; lineNo++) {
@@ -31,20 +35,16 @@ export function indexCommonDialect(text: string): SectionIndex | undefined {
     if (text.charCodeAt(from) === 0x5b /* [ */) {
       const header = text.slice(from + 1, text.indexOf(']', from));
       if (header === 'DEFAULT') return undefined;
-      const at = 3 * headers.length;
+      const at = 3 * section;
       if (at > 0) places[at - 1] = from; // the section before ends here
-      if (at === places.length) {
-        const larger = new Int32Array(2 * places.length);
-        larger.set(places);
-        places = larger;
-      }
       places[at] = lineNo;
       places[at + 1] = next;
       places[at + 2] = length;
-      headers.push(header);
+      headers[section++] = header;
     }
     from = next;
   }
+  if (section !== count) return undefined; // (cannot be: every line starting with `[` is a header)
   // A header twice: sorted natively, repeats are neighbours (a Map of 4,000 headers cost more).
   const sorted = headers.slice().sort();
   for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1]) return undefined;
