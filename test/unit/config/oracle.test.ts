@@ -167,6 +167,8 @@ const handWritten: Case[] = [
   { name: 'basic', config: '[default]\nregion = us-east-1\n\n[profile dev]\nrole_arn = arn:aws:iam::123456789012:role/dev\nsource_profile = default\n', credentials: '[default]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = secret\n' },
   { name: 'comments', config: '# c\n; c\n[profile a]\n  # indented\nk = v # not a comment\nj = v ; nor this\nm = #x\n' },
   { name: 'key case and spacing', config: '[profile a]\nRegion=x\n  AWS_Access_Key_ID \t=   y  \n' },
+  { name: 'only colons, no equals sign in the file', config: '[profile a]\nregion: x\nk:v\n[profile b]\nregion:y\n', credentials: '[a]\naws_access_key_id: AKIDEXAMPLE\n' },
+  { name: 'only equals signs, no colon in the file', config: '[profile a]\nregion = x\n[profile b]\nregion=y\n' },
   { name: 'colon delimiter', config: '[profile a]\nk: v\nj: a=b\nm = a:b\nx:y = z\n' },
   { name: 'empty values', config: '[profile a]\nk =\nj:\n' },
   { name: 'empty sections', config: '[profile a]\n[default]\n[profile b]\n' },
