@@ -24,8 +24,7 @@ export interface OptionShape {
 
 /** Where values come from: the files (profiles) and fixed lists. */
 export interface ValueSources {
-  /** Profile names, read from the files; an empty list when they cannot be read. */
-  /** The profile names starting with `prefix`. */
+  /** The profile names starting with `prefix`, read from the files; none when they cannot be read. */
   profiles(prefix: string): readonly string[];
   /** Candidates for the value of an option without declared choices (`--format`, `--region` …), by its long name. */
   optionValues(option: string): readonly string[];
