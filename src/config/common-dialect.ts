@@ -19,7 +19,8 @@ import type { SectionIndex } from './ini.js';
  * index (test/unit/config/common-dialect.test.ts holds the two to that).
  */
 export function indexCommonDialect(text: string): SectionIndex | undefined {
-  if (OTHER_BREAK.test(text) || OTHER_LINE.test(text) || !HEADER_FIRST.test(text) || REPEATED_KEY.test(text)) return undefined;
+  const { otherBreak, otherLine, headerFirst, repeatedKey } = (expressions ??= compileExpressions());
+  if (otherBreak.test(text) || otherLine.test(text) || !headerFirst.test(text) || repeatedKey.test(text)) return undefined;
   // Sized once (a header is a line starting with `[`): arrays grown as they fill leave their
   // smaller copies behind, and in a process this short every allocation is a page to fault in.
   let count = text.charCodeAt(0) === 0x5b /* [ */ ? 1 : 0;
@@ -61,17 +62,21 @@ const SETTING = String.raw`${KEY}[ \t]*[=:]${CHAR}*`;
 
 // Each looks at a line, or a section, at a time: one expression over the whole file (its lines
 // joined by a `*`) made V8 keep a backtracking entry for each of 20,000 lines, megabytes to fault
-// in, and took ten times as long.
+// in, and took ten times as long. Made on first use, not when the program loads: V8 parses a
+// pattern when its RegExp is made, on every run (its code cache does not hold them), and a run
+// with a small config never uses them (config/ini.ts).
+let expressions: ReturnType<typeof compileExpressions> | undefined;
 
-/** Line breaks other than \n: Python ends a line at \r too, and the expressions below (with their
- * `m` flag) at \r, U+2028 and U+2029. */
-const OTHER_BREAK = /[\r\u2028\u2029]/;
-
-/** The start of a line that is none of the four kinds. */
-const OTHER_LINE = new RegExp(String.raw`^(?!(?:${BLANK_OR_COMMENT}|${HEADER}|${SETTING})$)`, 'm');
-
-/** Blank lines and comments, then a header or the end of the file (no setting before a header). */
-const HEADER_FIRST = new RegExp(String.raw`^(?:${BLANK_OR_COMMENT}\n)*(?:\[|${BLANK_OR_COMMENT}$)`);
-
-/** A setting line whose key comes again, at the start of a later line before the next header. */
-const REPEATED_KEY = new RegExp(String.raw`^(${KEY})[ \t]*[=:].*\n(?:(?!\[).*\n)*?\1[ \t]*[=:]`, 'im');
+function compileExpressions() {
+  return {
+    /** Line breaks other than \n: Python ends a line at \r too, and the expressions below (with
+     * their `m` flag) at \r, U+2028 and U+2029. */
+    otherBreak: /[\r\u2028\u2029]/,
+    /** The start of a line that is none of the four kinds. */
+    otherLine: new RegExp(String.raw`^(?!(?:${BLANK_OR_COMMENT}|${HEADER}|${SETTING})$)`, 'm'),
+    /** Blank lines and comments, then a header or the end of the file (no setting before a header). */
+    headerFirst: new RegExp(String.raw`^(?:${BLANK_OR_COMMENT}\n)*(?:\[|${BLANK_OR_COMMENT}$)`),
+    /** A setting line whose key comes again, at the start of a later line before the next header. */
+    repeatedKey: new RegExp(String.raw`^(${KEY})[ \t]*[=:].*\n(?:(?!\[).*\n)*?\1[ \t]*[=:]`, 'im'),
+  };
+}
